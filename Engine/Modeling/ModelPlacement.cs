@@ -9,5 +9,5 @@ namespace FlorenceVL.Engine.Modeling;
 public sealed record ModelPlacement(Device Device, ScalarType DType)
 {
     public static ModelPlacement CpuFloat32 { get; } = new(CPU, ScalarType.Float32);
-    public static ModelPlacement Meta { get; } = new(new Device(DeviceType.META), ScalarType.Float32);
+    public static ModelPlacement Meta { get; } = new(new Device(TorchSharp.DeviceType.META), ScalarType.Float32);
 }
