@@ -43,6 +43,10 @@ internal static class ImageDecoder
 
         stream.Dispose();
         if (UnsupportedFormatSniffer.Identify(encoded) is { } format) throw Unsupported(format);
+        if (HeaderDimensions.TryRead(encoded) is { } size && (size.Width == 0 || size.Height == 0))
+        {
+            throw new ImageInputException(ImageErrorCode.Empty, $"The image has no pixels ({size.Width}x{size.Height}).");
+        }
         if (result == SKCodecResult.IncompleteInput)
         {
             throw new ImageInputException(ImageErrorCode.Truncated, "The image ends before its header is complete.");

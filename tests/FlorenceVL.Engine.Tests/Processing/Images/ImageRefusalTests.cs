@@ -12,6 +12,14 @@ public class ImageRefusalTests
         AssertRefused(ImageErrorCode.Empty, "empty", []);
 
     [Fact]
+    public void Png_declaring_zero_height_is_refused_as_empty() =>
+        AssertRefused(ImageErrorCode.Empty, "empty", TestImages.PngDeclaring(10, 0));
+
+    [Fact]
+    public void Gif_declaring_zero_by_zero_is_refused_as_empty() =>
+        AssertRefused(ImageErrorCode.Empty, "empty", TestImages.PaletteGif(0, 0, new byte[12], []));
+
+    [Fact]
     public void Random_bytes_are_refused_as_undecodable()
     {
         var garbage = new byte[4096];
