@@ -1,3 +1,4 @@
+using System.Buffers;
 using SkiaSharp;
 
 namespace FlorenceVL.Engine.Processing.Images;
@@ -20,9 +21,18 @@ internal static class ImageDecoder
         using var data = SKData.CreateCopy(encoded);
         using var codec = OpenCodec(data, encoded);
         var (width, height) = CheckHeader(codec, config.MaxPixels);
-        var rgba = DecodeFirstFrame(codec, width, height);
-        var stored = new RgbImage(width, height, AlphaCompositor.FlattenRgba(rgba, config.PaddingColor));
-        return ExifOrientation.Apply(stored, codec.EncodedOrigin);
+        // The RGBA buffer lives only until flattening; pooling it spares a large-object allocation per image.
+        var rgba = ArrayPool<byte>.Shared.Rent(checked(width * height * 4));
+        try
+        {
+            DecodeFirstFrame(codec, width, height, rgba);
+            var rgb = AlphaCompositor.FlattenRgba(rgba.AsSpan(0, width * height * 4), config.PaddingColor);
+            return ExifOrientation.Apply(new RgbImage(width, height, rgb), codec.EncodedOrigin);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgba);
+        }
     }
 
     private static void CheckByteCount(int length, long maxBytes)
@@ -72,20 +82,21 @@ internal static class ImageDecoder
         return (info.Width, info.Height);
     }
 
-    private static byte[] DecodeFirstFrame(SKCodec codec, int width, int height)
+    private static void DecodeFirstFrame(SKCodec codec, int width, int height, byte[] rgba)
     {
         // No colour space on the target: pixels are taken as stored, as PIL does (no ICC conversion).
         var target = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = new byte[target.BytesSize];
         var result = codec.GetPixels(target, rgba);
-        return result switch
+        if (result == SKCodecResult.IncompleteInput)
         {
-            SKCodecResult.Success => rgba,
-            SKCodecResult.IncompleteInput => throw new ImageInputException(ImageErrorCode.Truncated,
-                $"The {codec.EncodedFormat} image is truncated: its data ends before the last row."),
-            _ => throw new ImageInputException(ImageErrorCode.Undecodable,
-                $"The {codec.EncodedFormat} image could not be decoded ({result})."),
-        };
+            throw new ImageInputException(ImageErrorCode.Truncated,
+                $"The {codec.EncodedFormat} image is truncated: its data ends before the last row.");
+        }
+        if (result != SKCodecResult.Success)
+        {
+            throw new ImageInputException(ImageErrorCode.Undecodable,
+                $"The {codec.EncodedFormat} image could not be decoded ({result}).");
+        }
     }
 
     private static ImageInputException Unsupported(string format) => new(ImageErrorCode.UnsupportedFormat,
