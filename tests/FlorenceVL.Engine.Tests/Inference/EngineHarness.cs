@@ -73,7 +73,7 @@ internal sealed class EngineHarness
     public static List<int> GenerateAlone(Sequence template, SchedulerConfig config)
     {
         var alone = new EngineHarness(config);
-        var copy = alone.Add(new Sequence(template.Id, [.. template.TokenIds], template.SamplingParams, template.Images));
+        var copy = alone.Add(new Sequence(template.Id, [.. template.TokenIds.Take(template.NumPromptTokens)], template.SamplingParams, template.Images));
         alone.RunUntilIdle();
         return [.. copy.CompletionTokenIds];
     }
