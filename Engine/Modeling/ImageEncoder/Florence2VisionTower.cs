@@ -62,6 +62,8 @@ public sealed class Florence2VisionTower : nn.Module
     /// <summary>Encoder last hidden state for one task prompt: [B, 1 + h*w + promptLength, d], image tokens first.</summary>
     public Tensor EncodeTask(Tensor imageFeatures, int taskIndex) // imageFeatures: [B, 1 + h*w, d]
     {
+        if (taskIndex < 0 || taskIndex >= _prompts.Count)
+            throw new ArgumentOutOfRangeException(nameof(taskIndex), $"Task {taskIndex} does not exist: the tower has {_prompts.Count} prompts ({string.Join(", ", _prompts.Names)}).");
         using var scope = NewDisposeScope();
         var promptEmbeds = EmbedPrompts().narrow(0, taskIndex, 1).expand(imageFeatures.shape[0], -1, -1); // [B, P, d]
         return _encoder.forward(cat([imageFeatures, promptEmbeds], 1)).MoveToOuterDisposeScope();
