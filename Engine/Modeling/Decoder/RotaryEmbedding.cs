@@ -16,6 +16,7 @@ namespace FlorenceVL.Engine.Modeling.Decoder;
 /// runs it (a full prefill, then one-token decodes) this is exactly HF's choice. A prompt prefilled in chunks that
 /// cross the boundary keeps the short-factor keys of its early chunks, as HF would with the same chunks.
 /// </para>
+/// <para>Tables are built lazily on first use; like the rest of the forward, not for concurrent callers.</para>
 /// </summary>
 internal sealed class RotaryEmbedding : nn.Module
 {
