@@ -51,7 +51,7 @@ public sealed record ChatCompletionRequest
     /// one in a 400 instead of silently ignoring a field the client relies on (tools, response_format, ...).
     /// </summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnrecognizedFields { get; init; }
+    public Dictionary<string, JsonElement>? UnrecognizedFields { get; set; }
 
     /// <summary>The completion budget the client asked for, whichever of the two names it used.</summary>
     [JsonIgnore]

@@ -17,5 +17,5 @@ public sealed record ChatMessage
     public string? Refusal { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnrecognizedFields { get; init; }
+    public Dictionary<string, JsonElement>? UnrecognizedFields { get; set; }
 }

@@ -6,18 +6,20 @@ namespace FlorenceVL.Contracts.Chat;
 /// <summary>
 /// One element of an array-valued message content, told apart by its "type" property. Clients do not always send
 /// "type" first, so <see cref="ContractsJsonContext"/> enables AllowOutOfOrderMetadataProperties.
-/// OpenAI part types this server does not implement are still mapped, so the validator can name them.
+/// OpenAI part types this server does not implement are still mapped, so the validator can name them. A part with
+/// a missing or unknown "type" deserialises as a plain <see cref="ContentPart"/> (rather than failing inside the
+/// serializer), and the validator reports it with its path.
 /// </summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", IgnoreUnrecognizedTypeDiscriminators = true)]
 [JsonDerivedType(typeof(TextPart), "text")]
 [JsonDerivedType(typeof(ImageUrlPart), "image_url")]
 [JsonDerivedType(typeof(UnsupportedPart.InputAudio), "input_audio")]
 [JsonDerivedType(typeof(UnsupportedPart.File), "file")]
 [JsonDerivedType(typeof(UnsupportedPart.Refusal), "refusal")]
-public abstract record ContentPart
+public record ContentPart
 {
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnrecognizedFields { get; init; }
+    public Dictionary<string, JsonElement>? UnrecognizedFields { get; set; }
 }
 
 public sealed record TextPart : ContentPart
@@ -39,7 +41,7 @@ public sealed record ImageUrl
     public string? Detail { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnrecognizedFields { get; init; }
+    public Dictionary<string, JsonElement>? UnrecognizedFields { get; set; }
 }
 
 public static class ImageDetail

@@ -9,5 +9,5 @@ public sealed record StreamOptions
     public bool? IncludeUsage { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnrecognizedFields { get; init; }
+    public Dictionary<string, JsonElement>? UnrecognizedFields { get; set; }
 }
