@@ -43,7 +43,7 @@ internal static class MessagesValidator
         if (!ChatRole.IsSupported(message.Role))
         {
             errors.Add(new RequestError(
-                $"Invalid value: '{message.Role}'. Supported values are: {SupportedRoles}.", rolePath,
+                $"Invalid value for '{rolePath}': '{message.Role}'. Supported values are: {SupportedRoles}.", rolePath,
                 message.Role is "tool" or "function" ? OpenAIErrorCodes.UnsupportedValue : OpenAIErrorCodes.InvalidValue));
             return;
         }

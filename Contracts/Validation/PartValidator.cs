@@ -58,10 +58,11 @@ internal static class PartValidator
         else if (!HasSupportedScheme(image.Url))
             errors.Add(new RequestError(
                 $"Invalid '{urlPath}': expected a 'data:' URL or an http(s) URL.", urlPath, OpenAIErrorCodes.InvalidValue));
+        var detailPath = JsonPath.Property(imagePath, "detail");
         if (image.Detail is { } detail && !ImageDetail.IsKnown(detail))
             errors.Add(new RequestError(
-                $"Invalid value: '{detail}'. Supported values are: 'auto', 'low', and 'high'.",
-                JsonPath.Property(imagePath, "detail"), OpenAIErrorCodes.InvalidValue));
+                $"Invalid value for '{detailPath}': '{detail}'. Supported values are: 'auto', 'low', and 'high'.",
+                detailPath, OpenAIErrorCodes.InvalidValue));
     }
 
     private static bool HasSupportedScheme(string url) =>
