@@ -35,6 +35,12 @@ public static class ChatRequestParser
         [NotNullWhen(false)] out RequestError? error)
     {
         request = null;
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span))
+        {
+            error = new RequestError(
+                "We could not parse the JSON body of your request: it is not valid UTF-8.", null, OpenAIErrorCodes.InvalidJson);
+            return false;
+        }
         JsonDocument document;
         try
         {
@@ -107,6 +113,10 @@ public static class ChatRequestParser
 
         var expected = ExpectedJsonKind.At(typeof(ChatCompletionRequest), segments, ContractsJsonContext.Default.Options);
         var actual = ValueAt(root, segments);
+        if (expected?.Contains("a string", StringComparison.Ordinal) == true && actual is { ValueKind: JsonValueKind.String })
+            return new RequestError(
+                $"Invalid value for '{param}': the string is not valid Unicode (check its \\u escapes).",
+                param, OpenAIErrorCodes.InvalidValue);
         if (expected is not null && actual is { ValueKind: JsonValueKind.Number } number && expected.Contains("integer"))
             return new RequestError(
                 $"Invalid value for '{param}': expected {expected}, but got {number.GetRawText()} instead.",
