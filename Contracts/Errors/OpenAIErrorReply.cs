@@ -33,7 +33,7 @@ public sealed record OpenAIErrorReply(int StatusCode, OpenAIErrorResponse Body, 
 
     public static OpenAIErrorReply ModelNotFound(string model) =>
         Create(404, $"The model `{model}` does not exist or you do not have access to it.",
-            OpenAIErrorTypes.InvalidRequest, "model", OpenAIErrorCodes.ModelNotFound);
+            OpenAIErrorTypes.InvalidRequest, null, OpenAIErrorCodes.ModelNotFound);
 
     public static OpenAIErrorReply RequestTooLarge(long maxBytes) =>
         Create(413, $"The request body exceeds the limit of {maxBytes} bytes.",
