@@ -6,7 +6,7 @@ namespace FlorenceVL.Contracts.Chat;
 /// Thrown by this assembly's converters when a value has the wrong JSON kind; carries both kinds so that the
 /// parser can word the error the way OpenAI does ("expected X, but got Y instead").
 /// </summary>
-public sealed class UnexpectedJsonTypeException(string expected, JsonTokenType actual)
+internal sealed class UnexpectedJsonTypeException(string expected, JsonTokenType actual)
     : JsonException($"Expected {expected}, but got {JsonKinds.Describe(actual)} instead.")
 {
     public string Expected { get; } = expected;
@@ -18,7 +18,7 @@ public sealed class UnexpectedJsonTypeException(string expected, JsonTokenType a
 /// overwrites the path of exceptions escaping a converter with the converter's own position, so the path inside
 /// the nested value is kept here and joined by the parser.
 /// </summary>
-public sealed class NestedJsonException(string relativePath, JsonException inner)
+internal sealed class NestedJsonException(string relativePath, JsonException inner)
     : JsonException(inner.Message, inner)
 {
     /// <summary>Path relative to the converter's value, without the leading "$" (for example "[1].text").</summary>
