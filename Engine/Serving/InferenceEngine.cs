@@ -55,9 +55,11 @@ public sealed partial class InferenceEngine : IInferenceEngine, IDisposable
     public LoadedModel Loaded => _loaded;
 
     /// <summary>Loads the checkpoint, allocates the KV cache, starts the engine thread and (optionally) warms up.</summary>
-    public static InferenceEngine Start(EngineOptions options)
+    public static InferenceEngine Start(EngineOptions options) => Start(LoadedModel.Load(options), options);
+
+    /// <summary>Starts on a model already in memory (benchmark presets with random weights); the engine owns it from now on.</summary>
+    public static InferenceEngine Start(LoadedModel loaded, EngineOptions options)
     {
-        var loaded = LoadedModel.Load(options);
         var engine = new InferenceEngine(loaded, options);
         engine._thread.Start();
         if (options.WarmUp) engine.WarmUp();
@@ -110,7 +112,7 @@ public sealed partial class InferenceEngine : IInferenceEngine, IDisposable
         return text.RopeScaling?.Type == "longrope" && numPromptTokens > text.OriginalMaxPositionEmbeddings ? "longrope-long" : null;
     }
 
-    private static Tensor? UnsampleableMask(LoadedModel loaded)
+    internal static Tensor? UnsampleableMask(LoadedModel loaded)
     {
         var vocab = loaded.Config.Text.VocabSize;
         var unknown = Enumerable.Range(0, vocab).Select(id => !loaded.Tokenizer.IsKnownId(id)).ToArray();
