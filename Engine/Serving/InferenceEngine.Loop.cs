@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Inference.Sampling;
+using FlorenceVL.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace FlorenceVL.Engine.Serving;
@@ -15,6 +16,7 @@ public sealed partial class InferenceEngine
             while (_commands.Reader.TryRead(out var command)) Apply(command);
             if (!_core.Scheduler.HasUnfinished)
             {
+                NativeMemory.Trim(); // idle: give the burst's freed tensor memory back to the OS
                 if (!WaitForCommand()) return;
                 continue;
             }
