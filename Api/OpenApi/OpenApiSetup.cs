@@ -1,0 +1,30 @@
+using Microsoft.OpenApi;
+
+namespace FlorenceVL.Api.OpenApi;
+
+/// <summary>Swashbuckle: the OpenAPI document at /swagger/v1/swagger.json and the UI at /swagger.</summary>
+public static class OpenApiSetup
+{
+    public static IServiceCollection AddFlorenceVLOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "FlorenceVL.Api",
+                Version = "v1",
+                Description = "OpenAI-compatible Chat Completions for Florence-VL vision-language models.",
+            });
+            options.OperationFilter<ChatCompletionExamples>();
+        });
+        return services;
+    }
+
+    public static WebApplication UseFlorenceVLOpenApi(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(options => options.SwaggerEndpoint("/swagger/v1/swagger.json", "FlorenceVL.Api v1"));
+        return app;
+    }
+}
