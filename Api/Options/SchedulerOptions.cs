@@ -23,7 +23,7 @@ public sealed class SchedulerOptions
     public int? LongPrefillTokenThreshold { get; set; } = 512;
 
     /// <summary>Requests allowed to queue before new ones get 429.</summary>
-    [Range(0, 1_000_000, ErrorMessage = "FlorenceVL:Scheduler:MaxWaiting must be between 0 and 1000000.")]
+    [Range(1, 1_000_000, ErrorMessage = "FlorenceVL:Scheduler:MaxWaiting must be between 1 and 1000000.")]
     public int MaxWaiting { get; set; } = 256;
 
     [Range(16, 1_048_576, ErrorMessage = "FlorenceVL:Scheduler:MaxModelLen must be between 16 and 1048576.")]
