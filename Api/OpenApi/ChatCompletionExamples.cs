@@ -15,7 +15,7 @@ public sealed class ChatCompletionExamples : IOperationFilter
     private const string ImageRequest = """
         {"model":"florence-vl-tiny","messages":[{"role":"user","content":[
          {"type":"text","text":"What is in this image?"},
-         {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC","detail":"auto"}}]}],
+         {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAKUlEQVR42g3HMQEAAAzCMIRVGEqqBIFbviSR2LiYIFgcn0ptXT+T2bl5ycMUocNqw7sAAAAASUVORK5CYII=","detail":"auto"}}]}],
          "max_tokens":16}
         """;
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.OpenApi;
 
 namespace FlorenceVL.Api.OpenApi;
@@ -7,6 +9,12 @@ public static class OpenApiSetup
 {
     public static IServiceCollection AddFlorenceVLOpenApi(this IServiceCollection services)
     {
+        // The document describes the wire: the same snake_case names and omitted nulls as ContractsJsonContext.
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(options =>
         {
