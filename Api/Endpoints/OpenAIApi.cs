@@ -1,4 +1,6 @@
 using FlorenceVL.Api.Auth;
+using FlorenceVL.Api.Errors;
+using FlorenceVL.Contracts.Errors;
 using FlorenceVL.Contracts.Chat;
 using FlorenceVL.Contracts.Models;
 
@@ -7,6 +9,10 @@ namespace FlorenceVL.Api.Endpoints;
 /// <summary>The OpenAI-compatible route table. Every /v1 route checks the API key first, then that the model is ready.</summary>
 public static class OpenAIApi
 {
+    /// <summary>An unknown path or method under /v1 answers like OpenAI: 404 "Invalid URL", in the error shape.</summary>
+    public static OpenAIErrorResult UnknownRoute(HttpRequest request) =>
+        OpenAIErrors.From(OpenAIErrorReply.InvalidRequest($"Invalid URL ({request.Method} {request.Path})", null, null) with { StatusCode = 404 });
+
     public static RouteGroupBuilder MapOpenAIApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("OpenAI")
@@ -14,7 +20,6 @@ public static class OpenAIApi
             .AddEndpointFilter<EngineReadyFilter>();
 
         v1.MapPost("/chat/completions", ChatCompletionsEndpoints.CreateChatCompletion)
-            .Accepts<ChatCompletionRequest>("application/json")
             .Produces<ChatCompletionResponse>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .WithName("CreateChatCompletion")
             .WithSummary("Creates a model response for the conversation (OpenAI Chat Completions; set stream for SSE).");
@@ -26,6 +31,7 @@ public static class OpenAIApi
             .Produces<ModelCard>()
             .WithName("RetrieveModel")
             .WithSummary("Describes the served model; 404 for any other id.");
+        v1.MapFallback("{**path}", UnknownRoute).ExcludeFromDescription();
         return v1;
     }
 }

@@ -24,7 +24,7 @@ public static class OpenApiSetup
                 Version = "v1",
                 Description = "OpenAI-compatible Chat Completions for Florence-VL vision-language models.",
             });
-            options.OperationFilter<ChatCompletionExamples>();
+            options.OperationFilter<ChatCompletionDocumentation>();
         });
         return services;
     }

@@ -137,5 +137,20 @@ public sealed class BadInputTests(HardenedFactory factory, ImageOrigin origin, I
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/chat/completions")]
+    [InlineData("POST", "/v1/completions")]
+    [InlineData("DELETE", "/v1/models/florence-vl-tiny")]
+    [InlineData("POST", "/v1/chat/completions/extra")]
+    public async Task An_unknown_route_under_v1_is_a_404_in_OpenAI_shape(string method, string path)
+    {
+        var client = await factory.ReadyClientAsync();
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        var error = await OpenAIErrorAssert.IsErrorAsync(response, HttpStatusCode.NotFound);
+        Assert.StartsWith("Invalid URL", error.GetProperty("message").GetString());
+    }
+
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

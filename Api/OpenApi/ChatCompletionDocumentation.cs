@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using FlorenceVL.Contracts.Chat;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace FlorenceVL.Api.OpenApi;
 
-/// <summary>Request and response examples for the Swagger UI, so "Try it out" starts from a working body.</summary>
-public sealed class ChatCompletionExamples : IOperationFilter
+/// <summary>The chat completion request body and examples for the Swagger UI, so "Try it out" starts from a working body.</summary>
+public sealed class ChatCompletionDocumentation : IOperationFilter
 {
     private const string TextRequest = """
         {"model":"florence-vl-tiny","messages":[{"role":"system","content":"You are a helpful assistant."},
@@ -42,13 +43,24 @@ public sealed class ChatCompletionExamples : IOperationFilter
     {
         if (operation.OperationId != "CreateChatCompletion")
             return;
-        if (operation.RequestBody?.Content?.TryGetValue("application/json", out var requestMedia) == true && requestMedia is OpenApiMediaType request)
-            request.Examples = new Dictionary<string, IOpenApiExample>
+        // Described here rather than with Accepts<T>(), whose content-type filter would answer a 415 outside OpenAI's error shape.
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, IOpenApiMediaType>
             {
-                ["text"] = Example("A text conversation", TextRequest),
-                ["image"] = Example("An image as a data: URL", ImageRequest),
-                ["streaming"] = Example("Streaming with a final usage chunk", StreamingRequest),
-            };
+                ["application/json"] = new OpenApiMediaType
+                {
+                    Schema = context.SchemaGenerator.GenerateSchema(typeof(ChatCompletionRequest), context.SchemaRepository),
+                    Examples = new Dictionary<string, IOpenApiExample>
+                    {
+                        ["text"] = Example("A text conversation", TextRequest),
+                        ["image"] = Example("An image as a data: URL", ImageRequest),
+                        ["streaming"] = Example("Streaming with a final usage chunk", StreamingRequest),
+                    },
+                },
+            },
+        };
         SetExample(operation, "200", Response);
         SetExample(operation, "400", BadRequest);
     }
