@@ -16,6 +16,9 @@ public static class ConfigurationSetup
             builder.Configuration.Sources.Insert(0, new JsonConfigurationSource { Path = shipped, Optional = true, ReloadOnChange = false }
                 .WithResolvedProvider());
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--model"] = "FlorenceVL:Model:Path" });
+        // A failed start is reported once: bad settings as one line each by RunOrReportAsync, anything else by the runtime.
+        // The host's own "Hosting failed to start" copy would bury that line under a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         return builder;
     }
 

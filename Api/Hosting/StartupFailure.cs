@@ -21,5 +21,10 @@ public static class StartupFailure
                 await Console.Error.WriteLineAsync("  " + failure);
             return InvalidConfigurationExitCode;
         }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync($"FlorenceVL.Api cannot start, the configuration is invalid:\n  {e.Message}");
+            return InvalidConfigurationExitCode;
+        }
     }
 }
