@@ -73,7 +73,10 @@ public sealed class OpenAISdkTests(ApiFactory factory) : IClassFixture<ApiFactor
             new AssistantChatMessage("Blue."),
             new UserChatMessage("And then?")], Greedy);
 
+        var withDeveloper = await chat.CompleteChatAsync([new DeveloperChatMessage(system), new UserChatMessage("And then?")], Greedy);
+
         Assert.True(withSystem.Value.Usage.InputTokenCount > single.Value.Usage.InputTokenCount);
+        Assert.Equal(withSystem.Value.Usage.InputTokenCount, withDeveloper.Value.Usage.InputTokenCount);
         Assert.True(multiTurn.Value.Usage.InputTokenCount > withSystem.Value.Usage.InputTokenCount);
         Assert.True(multiTurn.Value.Usage.OutputTokenCount >= 1);
     }

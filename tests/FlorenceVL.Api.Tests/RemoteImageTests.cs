@@ -47,6 +47,29 @@ public sealed class RemoteImageTests(HardenedFactory factory, ImageOrigin origin
         Assert.Contains("127.0.0.1", error.GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task A_transient_failure_of_the_image_host_is_retried()
+    {
+        var client = await factory.ReadyClientAsync();
+
+        using var response = await PostImageAsync(client, origin.Url($"/flaky.png?id={Guid.NewGuid():N}"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_image_host_that_does_not_answer_in_time_is_a_400_after_the_timeout()
+    {
+        var client = await factory.ReadyClientAsync();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await PostImageAsync(client, origin.Url("/slow.png"));
+
+        var error = await OpenAIErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, "invalid_image_url");
+        Assert.Contains("timed out", error.GetProperty("message").GetString());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+    }
+
     public static Task<HttpResponseMessage> PostImageAsync(HttpClient client, string url) =>
         client.PostAsync("/v1/chat/completions", new StringContent($$$"""
             {"model":"{{{ApiFactory.Model}}}","max_tokens":4,"temperature":0,"messages":[{"role":"user","content":[

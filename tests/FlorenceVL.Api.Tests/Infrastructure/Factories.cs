@@ -19,7 +19,7 @@ public sealed class HardenedFactory : ApiFactory
         ["FlorenceVL:Limits:MaxImagesPerRequest"] = MaxImagesPerRequest.ToString(),
         ["FlorenceVL:Limits:MaxImagePixels"] = (4096 * 4096).ToString(),
         ["FlorenceVL:RemoteImages:AllowedHosts:0"] = "localhost",
-        ["FlorenceVL:RemoteImages:TimeoutSeconds"] = "5",
+        ["FlorenceVL:RemoteImages:TimeoutSeconds"] = "1",
         ["FlorenceVL:RemoteImages:MaxRetries"] = "1",
     };
 }

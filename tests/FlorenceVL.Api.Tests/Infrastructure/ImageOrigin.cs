@@ -11,12 +11,14 @@ namespace FlorenceVL.Api.Tests.Infrastructure;
 
 /// <summary>
 /// A small real HTTP server on 127.0.0.1 that plays an image host: images, a web page, an oversized body without a
-/// Content-Length, and redirects (one to a loopback literal, which the API must refuse).
+/// Content-Length, redirects (one to a loopback literal, which the API must refuse), a host that fails once per id and
+/// one that never answers in time.
 /// </summary>
 public sealed class ImageOrigin : IAsyncLifetime
 {
     public const long OversizedBytes = 3 * 1024 * 1024;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _failures = new();
     private WebApplication? _app;
 
     public static byte[] Png { get; } = TestImages.Png(seed: 21);
@@ -41,6 +43,13 @@ public sealed class ImageOrigin : IAsyncLifetime
         _app.MapGet("/redirect-to-loopback", () => Results.Redirect($"http://127.0.0.1:{Port}/image.png"));
         _app.MapGet("/redirect-to-metadata", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
         _app.MapGet("/redirect-loop", () => Results.Redirect("/redirect-loop"));
+        _app.MapGet("/flaky.png", (string id) => _failures.AddOrUpdate(id, 1, (_, n) => n + 1) == 1
+            ? Results.StatusCode(503) : Results.Bytes(Png, "image/png"));
+        _app.MapGet("/slow.png", async (CancellationToken aborted) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), aborted);
+            return Results.Bytes(Png, "image/png");
+        });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Port = new Uri(address).Port;
