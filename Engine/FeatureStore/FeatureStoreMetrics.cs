@@ -12,7 +12,7 @@ public enum FeatureStoreBreakerState { Closed = 0, HalfOpen = 1, Open = 2 }
 /// (<see cref="Hits"/>, <see cref="Misses"/>; counted once per distinct image of a request)</item>
 /// <item><c>florencevl_feature_store_read_bytes_total</c>, <c>florencevl_feature_store_written_bytes_total</c></item>
 /// <item><c>florencevl_feature_store_operation_seconds{operation="get"|"set"}</c> (histograms)</item>
-/// <item><c>florencevl_feature_store_breaker_state</c> (gauge), <c>florencevl_feature_store_breaker_opened_total</c></item>
+/// <item><c>florencevl_feature_store_connected</c> (gauge), <c>florencevl_feature_store_breaker_state</c> (gauge), <c>florencevl_feature_store_breaker_opened_total</c></item>
 /// <item><c>florencevl_feature_store_failures_total</c> (timeouts, errors, refused by the open breaker),
 /// <c>florencevl_feature_store_invalid_entries_total</c>, <c>florencevl_feature_store_dropped_writes_total</c></item>
 /// </list>
@@ -31,6 +31,10 @@ public sealed class FeatureStoreMetrics
 
     /// <summary>True when a shared store (Redis) is configured; otherwise only the memory tier counts.</summary>
     public bool SharedTierEnabled { get; internal set; }
+
+    /// <summary>Whether the shared store is connected right now (<c>florencevl_feature_store_connected</c>).</summary>
+    public bool Connected { get => Volatile.Read(ref _connected); internal set => Volatile.Write(ref _connected, value); }
+    private bool _connected;
 
     public long Hits(string tier) => tier switch
     {

@@ -26,6 +26,7 @@ public sealed class RedisFeatureStore : IFeatureStore
         _pipeline = FeatureStoreResilience.Build(options, metrics);
         _connection = ConnectionMultiplexer.ConnectAsync(ConnectionOptions(options));
         metrics.SharedTierEnabled = true;
+        _ = TrackConnectionAsync();
     }
 
     public string Tier => FeatureStoreMetrics.RedisTier;
@@ -65,6 +66,21 @@ public sealed class RedisFeatureStore : IFeatureStore
     {
         try { await (await _connection).DisposeAsync(); }
         catch (Exception error) when (error is RedisException or TimeoutException) { /* nothing to release */ }
+    }
+
+    private async Task TrackConnectionAsync()
+    {
+        try
+        {
+            var connection = await _connection;
+            connection.ConnectionFailed += (_, _) => _metrics.Connected = connection.IsConnected;
+            connection.ConnectionRestored += (_, _) => _metrics.Connected = connection.IsConnected;
+            _metrics.Connected = connection.IsConnected;
+        }
+        catch (Exception error) when (error is RedisException or ArgumentException)
+        {
+            _metrics.CountFailure(); // an unusable connection string: the store stays a permanent miss
+        }
     }
 
     private RedisKey RedisKeyOf(FeatureKey key) => $"{_options.KeyPrefix}:{key.Name}";
