@@ -1,0 +1,15 @@
+namespace FlorenceVL.Contracts.Chat;
+
+/// <summary>The message roles this server accepts, spelled as on the wire.</summary>
+public static class ChatRole
+{
+    public const string System = "system";
+    public const string Developer = "developer";
+    public const string User = "user";
+    public const string Assistant = "assistant";
+
+    public static bool IsSupported(string role) => role is System or Developer or User or Assistant;
+
+    /// <summary>Instruction roles: OpenAI treats developer as the newer name of system.</summary>
+    public static bool IsInstruction(string role) => role is System or Developer;
+}

@@ -1,0 +1,8 @@
+namespace FlorenceVL.Contracts.Validation;
+
+/// <summary>Server-configurable bounds the validator enforces; OpenAI's fixed bounds are constants in the validator.</summary>
+public sealed record ChatRequestLimits
+{
+    /// <summary>Most choices one request may ask for ("n").</summary>
+    public int MaxChoices { get; init; } = 16;
+}

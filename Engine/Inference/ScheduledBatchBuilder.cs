@@ -1,0 +1,31 @@
+namespace FlorenceVL.Engine.Inference;
+
+/// <summary>Collects one step's decisions and the remaining token budget while Schedule() runs.</summary>
+internal sealed class ScheduledBatchBuilder(int tokenBudget)
+{
+    private readonly List<ScheduledSequence> _sequences = [];
+
+    public int Budget { get; private set; } = tokenBudget;
+
+    public List<EncoderInput> EncoderInputs { get; } = [];
+
+    public List<long> Preempted { get; } = [];
+
+    public void Add(Sequence sequence, int numTokens)
+    {
+        var start = sequence.NumComputedTokens;
+        var end = start + numTokens;
+        _sequences.Add(new ScheduledSequence(
+            sequence.Id,
+            start,
+            numTokens,
+            NeedsLogits: end == sequence.NumTokens,
+            TokenIds: [.. sequence.TokenIds.Skip(start).Take(numTokens)],
+            BlockTable: [.. sequence.BlockTable],
+            Images: [.. sequence.Images.Where(image => image.Overlaps(start, end))]));
+        Budget -= numTokens;
+    }
+
+    public ScheduledBatch Build() =>
+        _sequences.Count == 0 && Preempted.Count == 0 ? ScheduledBatch.Empty : new(_sequences, EncoderInputs, Preempted);
+}

@@ -1,0 +1,83 @@
+using FlorenceVL.Engine.Configuration;
+using static TorchSharp.torch;
+
+namespace FlorenceVL.Engine.Modeling.KvCache;
+
+/// <summary>
+/// The paged key/value store: per layer, K and V of shape [numBlocks, blockSize, numKvHeads, headDim], allocated once
+/// (one zeroed allocation, so masked padding never meets uninitialised NaNs) on the model's device and dtype. Which
+/// blocks belong to which sequence is the caller's business (block tables in <see cref="AttentionMetadata"/>).
+/// </summary>
+public sealed class PagedKvCache : IDisposable
+{
+    private readonly Tensor _storage; // [layers, 2, numBlocks, blockSize, kvHeads, headDim]
+
+    public PagedKvCache(TextConfig config, ModelPlacement placement, int numBlocks, int blockSize)
+    {
+        if (numBlocks < 1 || blockSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(numBlocks), $"a cache needs at least one block of at least one slot (got {numBlocks} x {blockSize}).");
+        NumLayers = config.NumHiddenLayers;
+        NumBlocks = numBlocks;
+        BlockSize = blockSize;
+        NumKvHeads = config.NumKeyValueHeads;
+        HeadDim = config.HeadDim;
+        _storage = zeros([NumLayers, 2, numBlocks, blockSize, NumKvHeads, HeadDim], placement.DType, placement.Device);
+    }
+
+    /// <summary>As many blocks as fit in <paramref name="bytes"/>.</summary>
+    public static PagedKvCache FromByteBudget(TextConfig config, ModelPlacement placement, long bytes, int blockSize)
+    {
+        var perBlock = BytesPerBlock(config, placement.DType, blockSize);
+        var numBlocks = bytes / perBlock;
+        if (numBlocks < 1)
+            throw new ArgumentOutOfRangeException(nameof(bytes), $"{bytes} bytes hold no cache block ({perBlock} bytes each).");
+        return new PagedKvCache(config, placement, checked((int)numBlocks), blockSize);
+    }
+
+    /// <summary>K and V of every layer for one block.</summary>
+    public static long BytesPerBlock(TextConfig config, ScalarType dtype, int blockSize) =>
+        2L * config.NumHiddenLayers * blockSize * config.NumKeyValueHeads * config.HeadDim * ElementSize(dtype);
+
+    public int NumLayers { get; }
+    public int NumBlocks { get; }
+    public int BlockSize { get; }
+    public int NumKvHeads { get; }
+    public int HeadDim { get; }
+    public int NumSlots => NumBlocks * BlockSize;
+
+    /// <summary>[numBlocks, blockSize, kvHeads, headDim], a view into the shared storage.</summary>
+    public Tensor Keys(int layer) => _storage[layer, 0];
+
+    public Tensor Values(int layer) => _storage[layer, 1];
+
+    /// <summary>Stores new tokens' K and V ([numTokens, kvHeads, headDim]) at their slots.</summary>
+    public void Write(int layer, Tensor keys, Tensor values, Tensor slotMapping)
+    {
+        using var scope = NewDisposeScope();
+        Keys(layer).view(NumSlots, NumKvHeads, HeadDim).index_copy_(0, slotMapping, keys);
+        Values(layer).view(NumSlots, NumKvHeads, HeadDim).index_copy_(0, slotMapping, values);
+    }
+
+    /// <summary>One sequence's first <paramref name="contextLength"/> tokens of K and V, each [contextLength, kvHeads, headDim].</summary>
+    public (Tensor Keys, Tensor Values) Gather(int layer, Tensor blockTable, int contextLength)
+    {
+        using var scope = NewDisposeScope();
+        var numBlocks = (contextLength + BlockSize - 1) / BlockSize;
+        if (blockTable.shape[0] < numBlocks)
+            throw new ArgumentException($"a context of {contextLength} tokens needs {numBlocks} blocks but the block table has {blockTable.shape[0]}.");
+        var ids = blockTable.narrow(0, 0, numBlocks);
+        var keys = Keys(layer).index_select(0, ids).view(-1, NumKvHeads, HeadDim).narrow(0, 0, contextLength);
+        var values = Values(layer).index_select(0, ids).view(-1, NumKvHeads, HeadDim).narrow(0, 0, contextLength);
+        return (keys.MoveToOuterDisposeScope(), values.MoveToOuterDisposeScope());
+    }
+
+    private static long ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => 4,
+        ScalarType.BFloat16 or ScalarType.Float16 => 2,
+        ScalarType.Float64 => 8,
+        _ => throw new ArgumentException($"unsupported KV cache dtype {dtype}."),
+    };
+
+    public void Dispose() => _storage.Dispose();
+}
