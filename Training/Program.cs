@@ -5,8 +5,11 @@ using FlorenceVL.Training.Commands;
 var commands = new Dictionary<string, Func<CommandArguments, int>>(StringComparer.Ordinal)
 {
     ["make-dataset"] = MakeDatasetCommand.Run,
+    ["init"] = InitCommand.Run,
+    ["train"] = TrainCommand.Run,
+    ["eval"] = EvalCommand.Run,
 };
-string[] usage = [MakeDatasetCommand.Usage];
+string[] usage = [MakeDatasetCommand.Usage, InitCommand.Usage, TrainCommand.Usage, EvalCommand.Usage];
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
