@@ -35,7 +35,7 @@ public static class LossCurvePlot
             Margin + (float)((step - minStep) / (maxStep - minStep)) * (Width - 1.5f * Margin),
             Height - Margin - (float)((loss - minLoss) / (maxLoss - minLoss)) * (Height - 2 * Margin));
         using var dots = new SKPaint { Color = new SKColor(120, 160, 220), IsAntialias = true };
-        foreach (var point in points) canvas.DrawCircle(At(point.Step, point.Loss), 1.5f, dots);
+        foreach (var point in points) canvas.DrawCircle(At(point.Step, point.Loss), 2.5f, dots);
         using var line = new SKPaint { Color = new SKColor(200, 40, 40), IsAntialias = true, StrokeWidth = 2, Style = SKPaintStyle.Stroke };
         var smoothed = Smooth(points.Select(p => p.Loss).ToList());
         for (var i = 1; i < points.Count; i++)
@@ -46,11 +46,17 @@ public static class LossCurvePlot
         canvas.DrawText($"step {maxStep}", Width - Margin / 2, Height - Margin + 20, SKTextAlign.Right, font, ink);
     }
 
-    /// <summary>Exponential moving average (TensorBoard-style smoothing, 0.9).</summary>
+    /// <summary>Debiased exponential moving average (TensorBoard's smoothing); lighter for short runs so it does not lag.</summary>
     private static double[] Smooth(IReadOnlyList<double> values)
     {
+        var weight = values.Count < 50 ? 0.6 : 0.9;
         var smoothed = new double[values.Count];
-        for (var i = 0; i < values.Count; i++) smoothed[i] = i == 0 ? values[0] : 0.9 * smoothed[i - 1] + 0.1 * values[i];
+        var average = 0.0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            average = weight * average + (1 - weight) * values[i];
+            smoothed[i] = average / (1 - Math.Pow(weight, i + 1));
+        }
         return smoothed;
     }
 }
