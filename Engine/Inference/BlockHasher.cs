@@ -16,6 +16,18 @@ internal static class BlockHasher
     /// <summary>Token ids are non-negative, so a negative marker cannot be confused with a token.</summary>
     private const int ImageRunMarker = -1;
 
+    /// <summary>
+    /// The parent hash of a sequence's first block. A salt separates sequences whose KV for the same tokens differs
+    /// (LongRoPE's factor set depends on prompt length) or that must not share (per-tenant isolation).
+    /// </summary>
+    public static UInt128 Root(string? salt)
+    {
+        if (string.IsNullOrEmpty(salt)) return UInt128.Zero;
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(salt), digest);
+        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
+    }
+
     public static UInt128 Hash(UInt128 parent, Sequence sequence, int start, int blockSize)
     {
         var buffer = new ArrayBufferWriter<byte>(16 + blockSize * sizeof(int));

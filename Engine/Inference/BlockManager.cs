@@ -125,7 +125,7 @@ public sealed class BlockManager
     {
         var hashes = sequence.BlockHashes;
         for (var i = hashes.Count; i < sequence.NumTokens / BlockSize; i++)
-            hashes.Add(BlockHasher.Hash(i == 0 ? UInt128.Zero : hashes[i - 1], sequence, i * BlockSize, BlockSize));
+            hashes.Add(BlockHasher.Hash(i == 0 ? BlockHasher.Root(sequence.CacheSalt) : hashes[i - 1], sequence, i * BlockSize, BlockSize));
     }
 
     private void Claim(Sequence sequence, KvBlock block)

@@ -10,7 +10,8 @@ namespace FlorenceVL.Engine.Inference;
 /// the encoder cache), embeds every scheduled token with visual rows spliced in, runs the decoder over the flat batch
 /// with the paged cache, and samples a token for each sequence whose chunk reached its end.
 /// </summary>
-public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, EncoderCache<Tensor> encoderCache)
+/// <param name="unsampleable">Optional bool mask [vocab] of ids the tokenizer cannot decode (embedding padding); never sampled.</param>
+public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, EncoderCache<Tensor> encoderCache, Tensor? unsampleable = null)
 {
     public FlorenceVLModel Model => model;
     public PagedKvCache Cache => cache;
@@ -29,6 +30,7 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         if (sampling.Count == 0) return new StepResult(new Dictionary<long, SampledToken>(), visionImages);
         var lastRows = tensor(sampling.Select(p => (long)(QueryStart(batch.Sequences, p.i) + p.s.NumScheduledTokens - 1)).ToArray(), device: hidden.device);
         var logits = model.ComputeLogits(hidden.index_select(0, lastRows));                    // [numSampled, vocab]
+        if (unsampleable is not null) logits = logits.masked_fill(unsampleable, float.NegativeInfinity);
         var sampled = Sampler.Sample(logits, sampling.Select(p => rowFor(p.s.SequenceId)).ToList());
         return new StepResult(sampling.Select((p, k) => (p.s.SequenceId, sampled[k])).ToDictionary(x => x.SequenceId, x => x.Item2), visionImages);
     }
@@ -69,7 +71,7 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         foreach (var chunk in chunks)
         {
             slices.Add(new SequenceSlice(positions.Count, chunk.NumScheduledTokens, chunk.EndPosition,
-                tensor(chunk.BlockTable.Select(b => (long)b).ToArray(), device: model.Placement.Device)));
+                tensor(chunk.BlockTable.Select(b => (long)b).ToArray(), device: model.Placement.Device), chunk.NumPromptTokens));
             for (var p = chunk.StartPosition; p < chunk.EndPosition; p++)
             {
                 positions.Add(p);

@@ -20,9 +20,12 @@ internal sealed class ScheduledBatchBuilder(int tokenBudget)
             start,
             numTokens,
             NeedsLogits: end == sequence.NumTokens,
-            TokenIds: [.. sequence.TokenIds.Skip(start).Take(numTokens)],
+            TokenIds: sequence.TokenIds.Skip(start).Take(numTokens).ToArray(),
             BlockTable: [.. sequence.BlockTable],
-            Images: [.. sequence.Images.Where(image => image.Overlaps(start, end))]));
+            Images: [.. sequence.Images.Where(image => image.Overlaps(start, end))])
+        {
+            NumPromptTokens = sequence.NumPromptTokens,
+        });
         Budget -= numTokens;
     }
 

@@ -17,4 +17,7 @@ public sealed record ScheduledSequence(
     IReadOnlyList<SequenceImage> Images)
 {
     public int EndPosition => StartPosition + NumScheduledTokens;
+
+    /// <summary>The sequence's prompt length (decides LongRoPE's factor set for every prompt chunk alike).</summary>
+    public int NumPromptTokens { get; init; }
 }

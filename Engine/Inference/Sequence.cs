@@ -40,6 +40,9 @@ public sealed class Sequence
 
     public SamplingParams SamplingParams { get; }
 
+    /// <summary>Namespaces this sequence's prefix-cache blocks: only sequences with the same salt share KV.</summary>
+    public string? CacheSalt { get; init; }
+
     public SequenceStatus Status { get; internal set; } = SequenceStatus.Waiting;
 
     public FinishReason? FinishReason { get; internal set; }

@@ -39,7 +39,10 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     public static SafetensorsFile Open(string path)
     {
-        var length = File.Exists(path) ? new FileInfo(path).Length : throw new CheckpointException($"{path}: file not found.");
+        if (!File.Exists(path)) throw new CheckpointException($"{path}: file not found.");
+        var info = new FileInfo(path);
+        // A symlinked checkpoint (shared weights) reports the link's own size: measure the file it points to.
+        var length = (info.LinkTarget is null ? info : (FileInfo)info.ResolveLinkTarget(returnFinalTarget: true)!).Length;
         if (length < 8) throw new CheckpointException($"{path}: truncated safetensors file ({length} bytes, no header).");
         var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         try

@@ -11,7 +11,7 @@ namespace FlorenceVL.Engine.Modeling.Decoder;
 /// max_position_embeddings) and gathered by position; nothing here is in the state dict.
 /// <para>
 /// LongRoPE chooses its factors from the sequence length. HF decides once per forward call from max(position_ids)+1;
-/// with several sequences in one batch we decide <b>per sequence</b> from its current total length (ContextLength):
+/// with several sequences in one batch we decide <b>per sequence</b> from its current total length (SequenceSlice.FactorLength):
 /// short factors while it is at most original_max_position_embeddings, long factors beyond. For one sequence run as HF
 /// runs it (a full prefill, then one-token decodes) this is exactly HF's choice. A prompt prefilled in chunks that
 /// cross the boundary keeps the short-factor keys of its early chunks, as HF would with the same chunks.
@@ -41,7 +41,7 @@ internal sealed class RotaryEmbedding : nn.Module
     /// <summary>The angles of every token in the flat batch.</summary>
     public RotaryAngles Angles(AttentionMetadata metadata, ScalarType dtype, Device device)
     {
-        var longFlags = metadata.Sequences.Select(s => UsesLongFactors(s.ContextLength)).ToArray();
+        var longFlags = metadata.Sequences.Select(s => UsesLongFactors(s.FactorLength)).ToArray();
         if (longFlags.All(f => f == longFlags[0]))
             return Gather(metadata, dtype, device, longFlags[0]);
         var shortAngles = Gather(metadata, dtype, device, longFactors: false);
@@ -52,7 +52,7 @@ internal sealed class RotaryEmbedding : nn.Module
 
     private RotaryAngles Gather(AttentionMetadata metadata, ScalarType dtype, Device device, bool longFactors)
     {
-        var needed = metadata.Sequences.Where(s => UsesLongFactors(s.ContextLength) == longFactors).Max(s => s.ContextLength);
+        var needed = metadata.Sequences.Max(s => s.ContextLength); // every position is looked up in both tables
         var table = Table(dtype, device, longFactors, needed);
         return new RotaryAngles(table.Cos.index_select(0, metadata.Positions), table.Sin.index_select(0, metadata.Positions));
     }

@@ -38,4 +38,10 @@ public interface ITextTokenizer
 
     /// <summary>SentencePiece drops the space its dummy prefix put before the first decoded piece.</summary>
     bool DropsLeadingSpaceOfFirstToken { get; }
+
+    /// <summary>
+    /// Whether <paramref name="id"/> decodes to something. Checkpoints often pad the embedding matrix past the
+    /// tokenizer (Phi-3.5: 32064 rows, 32011 tokens); the engine never samples the padding ids.
+    /// </summary>
+    bool IsKnownId(int id) => id >= 0 && id < VocabSize && IdToToken(id) is not null;
 }

@@ -1,0 +1,46 @@
+using FlorenceVL.Engine.Configuration;
+using FlorenceVL.Engine.Modeling;
+using FlorenceVL.Engine.Processing.Images;
+using FlorenceVL.Engine.Processing.Text;
+using FlorenceVL.Engine.Weights;
+using static TorchSharp.torch;
+
+namespace FlorenceVL.Engine.Serving;
+
+/// <summary>Everything read from one checkpoint folder: the model, its tokenizer and chat template, and its image preprocessing.</summary>
+public sealed record LoadedModel(
+    FlorenceVLModel Model,
+    FlorenceVLConfig Config,
+    ITextTokenizer Tokenizer,
+    IChatTemplate Template,
+    ImagePreprocessor Preprocessor,
+    LoadReport Report) : IDisposable
+{
+    public static LoadedModel Load(EngineOptions options)
+    {
+        var placement = new ModelPlacement(ParseDevice(options.Device), options.DType);
+        var tokenizer = TokenizerLoader.FromModelDirectory(options.ModelPath);
+        var (model, report) = FlorenceVLModelLoader.Load(options.ModelPath, placement);
+        model.eval();
+        var template = ChatTemplates.ForModelType(model.Config.ModelType, tokenizer);
+        var preprocessor = new ImagePreprocessor(new ImagePreprocessConfig
+        {
+            ImageSize = model.Config.ImageSize,
+            MaxBytes = options.MaxImageBytes,
+            MaxPixels = options.MaxImagePixels,
+        });
+        return new LoadedModel(model, model.Config, tokenizer, template, preprocessor, report);
+    }
+
+    public static Device ParseDevice(string device)
+    {
+        var parsed = device.Trim().ToLowerInvariant();
+        if (parsed.StartsWith("cuda", StringComparison.Ordinal) && !cuda.is_available())
+            throw new ModelConfigException($"Device '{device}' was requested but CUDA is not available (is the CUDA build of TorchSharp installed?).");
+        return parsed is "cpu" || parsed.StartsWith("cuda", StringComparison.Ordinal)
+            ? new Device(parsed)
+            : throw new ModelConfigException($"Device '{device}' is not supported: use cpu, cuda or cuda:N.");
+    }
+
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,40 @@
+using FlorenceVL.Engine.Inference;
+using FlorenceVL.Engine.Processing.Images;
+using FlorenceVL.Engine.Processing.Text;
+
+namespace FlorenceVL.Engine.Serving;
+
+/// <summary>A request turned into what the scheduler takes: expanded prompt ids, image spans with their pixels, final sampling settings.</summary>
+public sealed record PreparedRequest(
+    IReadOnlyList<int> PromptTokenIds,
+    IReadOnlyList<SequenceImage> Images,
+    IReadOnlyList<PreprocessedImage> Pixels,
+    SamplingParams Sampling)
+{
+    public int NumImageTokens => Images.Sum(i => i.Length);
+
+    /// <summary>
+    /// Renders the chat template, expands each image to the model's visual tokens, preprocesses the images (which
+    /// refuses bad ones with a typed error) and validates sampling against the context, all before scheduling.
+    /// </summary>
+    public static PreparedRequest Create(GenerationRequest request, LoadedModel loaded, int maxModelLen)
+    {
+        var prompt = loaded.Template.RenderPrompt(request.Messages).ExpandImages(loaded.Config.NumVisualTokens);
+        var pixels = new List<PreprocessedImage>();
+        var images = new List<SequenceImage>();
+        foreach (var span in prompt.Images)
+        {
+            if (span.ImageIndex < 0 || span.ImageIndex >= request.Images.Count)
+                throw new InvalidRequestException("messages", $"image part {span.ImageIndex} has no image data.", "invalid_value");
+            var image = loaded.Preprocessor.Preprocess(request.Images[span.ImageIndex].Span);
+            pixels.Add(image);
+            images.Add(new SequenceImage(image.ContentHash, span.Offset, span.Length));
+        }
+        var sampling = request.Sampling with
+        {
+            StopTokenIds = request.Sampling.StopTokenIds.Concat(loaded.Template.StopTokenIds).Distinct().ToArray(),
+        };
+        sampling.Validate(prompt.PromptTokenCount, maxModelLen);
+        return new PreparedRequest(prompt.Ids, images, pixels, sampling);
+    }
+}
