@@ -10,9 +10,8 @@ namespace FlorenceVL.Training.Modeling;
 
 /// <summary>
 /// Trains the Engine's own <see cref="FlorenceVLModel"/> (same modules, same names, so checkpoints load unchanged).
-/// The Engine's <see cref="CausalLM"/> entry points run without autograd because serving never needs gradients, so
-/// the decoder stack and output head are reached here through their checkpoint names ("model", "lm_head") and run
-/// with autograd on, through the same paged-attention code path serving uses (each example a fresh prefill).
+/// The decoder runs through the same <see cref="CausalLM"/> entry points and paged-attention code path serving uses
+/// (each example a fresh prefill), with autograd on.
 /// <para>
 /// When the vision tower is frozen its DBFusion features never change, so they are computed once per image without
 /// autograd and kept (stage 2's "features from the feature store", held in memory here).
@@ -20,16 +19,11 @@ namespace FlorenceVL.Training.Modeling;
 /// </summary>
 public sealed class FlorenceVLTrainingModel : ITrainableModel
 {
-    private readonly DecoderModel _decoder;
-    private readonly Linear _lmHead;
     private readonly Dictionary<string, Tensor> _fusedFeatureCache = new(StringComparer.Ordinal);
 
     public FlorenceVLTrainingModel(FlorenceVLModel model)
     {
         Model = model;
-        var children = model.LanguageModel.named_children().ToDictionary(c => c.name, c => c.module);
-        _decoder = (DecoderModel)children["model"];
-        _lmHead = (Linear)children["lm_head"];
         NamedParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
     }
 
@@ -47,7 +41,7 @@ public sealed class FlorenceVLTrainingModel : ITrainableModel
         using var packed = PackedSequences.Build(batch.Examples, Model.Placement.Device);
         var hidden = Hidden(batch, packed);                                              // [N, hidden]
         var (rows, targets) = LossRows(batch.Examples, packed.Starts);
-        var logits = _lmHead.forward(hidden.index_select(0, rows));                      // [M, vocab]
+        var logits = Model.LanguageModel.ComputeLogits(hidden.index_select(0, rows));                      // [M, vocab]
         return nn.functional.cross_entropy(logits.to(ScalarType.Float32), targets).MoveToOuterDisposeScope();
     }
 
@@ -57,18 +51,18 @@ public sealed class FlorenceVLTrainingModel : ITrainableModel
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var packed = PackedSequences.Build(batch.Examples, Model.Placement.Device);
-        return _lmHead.forward(Hidden(batch, packed)).MoveToOuterDisposeScope();
+        return Model.LanguageModel.ComputeLogits(Hidden(batch, packed)).MoveToOuterDisposeScope();
     }
 
     private Tensor Hidden(TrainingBatch batch, PackedSequences packed)
     {
         var device = Model.Placement.Device;
         var ids = tensor(batch.Examples.SelectMany(e => e.Ids.Select(id => (long)id)).ToArray(), device: device);
-        var embeds = _decoder.EmbedTokens(ids);                                          // [N, hidden]
+        var embeds = Model.LanguageModel.EmbedTokens(ids);                                          // [N, hidden]
         if (batch.PixelValues is { } pixels)
             embeds = SpliceImages(embeds, batch.Examples, packed.Starts, VisualEmbeddings(batch.Examples, pixels));
         using var cache = new PagedKvCache(Model.Config.Text, Model.Placement, packed.NumBlocks, PackedSequences.BlockSize);
-        return _decoder.Forward(embeds, packed.Metadata, cache);
+        return Model.LanguageModel.Forward(embeds, packed.Metadata, cache);
     }
 
     /// <summary>[numImages, N, hidden]: the projector always runs with autograd; the tower only when it trains.</summary>
