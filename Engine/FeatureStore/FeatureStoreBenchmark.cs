@@ -72,8 +72,12 @@ public static class FeatureStoreBenchmark
     {
         var tiny = FlorenceVLConfig.FromModelDirectory(tokenizerModelDirectory);
         var text = tiny.Text with { MaxPositionEmbeddings = 4096 };
-        var config = new FlorenceVLConfig(tiny.ModelType, Florence2LargeTower,
-            new ProjectorConfig("mlp3x_gelu", 1024, 1 + Florence2LargeTower.Prompts.Count, text.HiddenSize), text, 768, "(random)");
+        var config = ModelPresets.FlorenceVL3B with
+        {
+            ModelType = tiny.ModelType,
+            Projector = ModelPresets.FlorenceVL3B.Projector with { TextHiddenSize = text.HiddenSize },
+            Text = text,
+        };
         manual_seed(20261127);
         var model = new FlorenceVLModel(config, new ModelPlacement(CPU, ScalarType.Float32));
         model.eval();
@@ -82,14 +86,6 @@ public static class FeatureStoreBenchmark
     }
 
     private static ImagePreprocessor Preprocessor() => new(new ImagePreprocessConfig { ImageSize = 768 });
-
-    /// <summary>Florence-2-large's vision tower (its config.json).</summary>
-    private static VisionTowerConfig Florence2LargeTower { get; } = new(
-        new DaViTConfig([256, 512, 1024, 2048], [8, 16, 32, 64], [8, 16, 32, 64], [1, 1, 9, 1],
-            [7, 3, 3, 3], [4, 2, 2, 2], [3, 1, 1, 1], [false, true, true, true], WindowSize: 12),
-        new Florence2EncoderConfig(VocabSize: 51289, DModel: 1024, EncoderLayers: 12, EncoderAttentionHeads: 16, EncoderFfnDim: 4096,
-            MaxPositionEmbeddings: 4096, PadTokenId: 1),
-        ProjectionDim: 1024, MaxPositionEmbeddings2D: 50, MaxTemporalEmbeddings: 100, TaskPrompts.FlorenceVL);
 
     private static async Task<double[]> TimeAllAsync(InferenceEngine engine, IEnumerable<byte[]> images)
     {
