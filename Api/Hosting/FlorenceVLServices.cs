@@ -3,6 +3,7 @@ using FlorenceVL.Api.Endpoints;
 using FlorenceVL.Api.Images;
 using FlorenceVL.Api.Mapping;
 using FlorenceVL.Api.Options;
+using FlorenceVL.Engine.FeatureStore;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -21,12 +22,17 @@ public static class FlorenceVLServices
         services.AddValidatedOptions<SchedulerOptions>(SchedulerOptions.Section);
         services.AddValidatedOptions<LimitsOptions>(LimitsOptions.Section);
         services.AddValidatedOptions<RemoteImageOptions>(RemoteImageOptions.Section);
+        // The shared DBFusion feature store (FeatureStore:Redis, env FeatureStore__Redis); optional: without it only the
+        // in-process encoder cache serves repeated images.
+        services.AddOptions<FeatureStoreOptions>().BindConfiguration(FeatureStoreOptions.Section).ValidateOnStart()
+            .Services.AddSingleton<IValidateOptions<FeatureStoreOptions>, FeatureStoreOptionsValidator>();
         services.AddValidatedOptions<AuthOptions>(AuthOptions.Section)
             .Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
 
         services.AddSingleton(sp => EngineOptionsFactory.Create(
             sp.GetRequiredService<IOptions<ModelOptions>>().Value, sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
-            sp.GetRequiredService<IOptions<LimitsOptions>>().Value, sp.GetRequiredService<ModelLocator>()));
+            sp.GetRequiredService<IOptions<LimitsOptions>>().Value, sp.GetRequiredService<IOptions<FeatureStoreOptions>>().Value,
+            sp.GetRequiredService<ModelLocator>()));
         services.AddSingleton<EngineHost>();
         services.AddSingleton<IEngineLoader, InferenceEngineLoader>();
         services.AddHostedService<EngineHostedService>();

@@ -39,7 +39,7 @@ public static class MetricsEndpoint
             .Counter("florencevl_prefix_cache_hits_total", "Prompt tokens found in the prefix cache.", scheduler.PrefixCache.HitTokens)
             .Counter("florencevl_encoder_cache_queries_total", "Image lookups in the encoder cache.", scheduler.EncoderCache.Queries)
             .Counter("florencevl_encoder_cache_hits_total", "Image lookups served from the encoder cache.", scheduler.EncoderCache.Hits)
-            .Counter("florencevl_vision_images_encoded_total", "Images run through the vision tower.", metrics.VisionImagesEncoded)
+            .Counter("florencevl_vision_encoder_images_total", "Images the vision tower actually ran on.", metrics.VisionImagesEncoded)
             .Counter("florencevl_prompt_tokens_total", "Prompt tokens admitted.", metrics.PromptTokens)
             .Counter("florencevl_generation_tokens_total", "Tokens generated.", metrics.GenerationTokens)
             .LabelledCounter("florencevl_requests_total", "Finished requests by outcome.", "status", metrics.RequestsByStatus)
@@ -48,5 +48,6 @@ public static class MetricsEndpoint
             .Histogram("florencevl_preprocess_seconds", "Tokenising and image preprocessing per request.", metrics.PreprocessSeconds)
             .Histogram("florencevl_vision_seconds", "Vision tower time per step that encoded images.", metrics.VisionSeconds)
             .Histogram("florencevl_step_seconds", "Engine step duration.", metrics.StepSeconds);
+        FeatureStoreMetricsText.Write(text, metrics.FeatureStore);
     }
 }

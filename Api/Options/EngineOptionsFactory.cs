@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Serving;
 using static TorchSharp.torch;
 
@@ -6,7 +7,8 @@ namespace FlorenceVL.Api.Options;
 /// <summary>Builds the engine's plain record from the validated options, once (the engine never sees IOptions).</summary>
 public static class EngineOptionsFactory
 {
-    public static EngineOptions Create(ModelOptions model, SchedulerOptions scheduler, LimitsOptions limits, ModelLocator locator) => new()
+    public static EngineOptions Create(ModelOptions model, SchedulerOptions scheduler, LimitsOptions limits, FeatureStoreOptions featureStore,
+        ModelLocator locator) => new()
     {
         ModelPath = locator.Resolve(model.Path)
             ?? throw new InvalidOperationException("The model path was validated at start-up but no longer resolves."),
@@ -29,5 +31,6 @@ public static class EngineOptionsFactory
         MaxImageBytes = limits.MaxImageBytes,
         MaxImagePixels = limits.MaxImagePixels,
         WarmUp = scheduler.WarmUp,
+        FeatureStore = featureStore,
     };
 }
