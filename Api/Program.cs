@@ -11,12 +11,14 @@ if (CommandLine.TryRun(args, out var exitCode)) return exitCode;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddFlorenceVLConfiguration(args);
 builder.AddFlorenceVL();
+builder.AddFlorenceVLDrain();
 builder.Services.AddFlorenceVLOpenApi();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<OpenAIExceptionHandler>();
 
 var app = builder.Build();
 app.UseExceptionHandler();
+app.UseFlorenceVLDrain();
 app.UseFlorenceVLOpenApi();
 app.MapFlorenceVLHealth();
 app.MapFlorenceVLMetrics();
