@@ -1,3 +1,4 @@
+using FlorenceVL.Tests.Shared;
 using System.Diagnostics;
 using FlorenceVL.Engine.FeatureStore;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using FlorenceVL.Tests.Shared;
 using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Tests.Serving;
 using StackExchange.Redis;

@@ -1,3 +1,4 @@
+using FlorenceVL.Tests.Shared;
 using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Serving;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace FlorenceVL.Engine.Tests.FeatureStore;
+namespace FlorenceVL.Tests.Shared;
 
 /// <summary>
 /// A real redis-server on a free loopback port, without persistence, for one test class. Installs the package when
