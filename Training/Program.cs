@@ -1,3 +1,27 @@
-// The training host: `dotnet run --project Training -- <command> ...`.
-Console.Error.WriteLine("usage: train <stage-file> | make-dataset shapes <folder> | eval <checkpoint> <dataset>");
-return 2;
+using FlorenceVL.Training.Cli;
+using FlorenceVL.Training.Commands;
+
+// The training host: `dotnet run --project Training -- <command> ...`. One line per command; each command parses its own options.
+var commands = new Dictionary<string, Func<CommandArguments, int>>(StringComparer.Ordinal)
+{
+    ["make-dataset"] = MakeDatasetCommand.Run,
+    ["init"] = InitCommand.Run,
+    ["train"] = TrainCommand.Run,
+    ["eval"] = EvalCommand.Run,
+};
+string[] usage = [MakeDatasetCommand.Usage, InitCommand.Usage, TrainCommand.Usage, EvalCommand.Usage];
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine("usage:\n  " + string.Join("\n  ", usage));
+    return 2;
+}
+try
+{
+    return command(new CommandArguments(args.Skip(1)));
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}\nusage:\n  " + string.Join("\n  ", usage));
+    return 2;
+}

@@ -27,6 +27,7 @@ public sealed class SingleSequenceDecoder : IDisposable
     /// <summary>Appends <paramref name="embeds"/> [n, hidden] and returns the logits of every new position [n, vocab].</summary>
     public Tensor Append(Tensor embeds)
     {
+        using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var count = (int)embeds.shape[0];
         var device = _model.Placement.Device;
@@ -40,6 +41,7 @@ public sealed class SingleSequenceDecoder : IDisposable
     /// <summary>Greedy continuation: feeds the argmax of <paramref name="lastLogits"/> back <paramref name="count"/> times.</summary>
     public IReadOnlyList<int> Greedy(Tensor lastLogits, int count, IReadOnlyCollection<int>? stopIds = null)
     {
+        using var noGrad = no_grad();
         var ids = new List<int>();
         var logits = lastLogits;
         for (var i = 0; i < count; i++)

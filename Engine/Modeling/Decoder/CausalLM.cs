@@ -39,30 +39,20 @@ public sealed class CausalLM : nn.Module
         : new Dictionary<string, string>();
 
     /// <summary>[...] int64 ids -> [..., hidden] embeddings.</summary>
-    public Tensor EmbedTokens(Tensor ids)
-    {
-        using var noGrad = no_grad();
-        return _model.EmbedTokens(ids);
-    }
+    public Tensor EmbedTokens(Tensor ids) => _model.EmbedTokens(ids);
 
     /// <summary>Runs one step of a flat token batch through the decoder, storing K/V in <paramref name="cache"/>.</summary>
     /// <returns>Final hidden states [numTokens, hidden]; take logits only for the rows you sample.</returns>
-    public Tensor Forward(Tensor inputEmbeds, AttentionMetadata metadata, PagedKvCache cache)
-    {
-        using var noGrad = no_grad();
-        return _model.Forward(inputEmbeds, metadata, cache);
-    }
+    /// <remarks>Autograd follows the caller: serving wraps steps in no_grad, training does not.</remarks>
+    public Tensor Forward(Tensor inputEmbeds, AttentionMetadata metadata, PagedKvCache cache) => _model.Forward(inputEmbeds, metadata, cache);
 
     /// <summary>[rows, hidden] -> [rows, vocab], in the model dtype.</summary>
-    public Tensor ComputeLogits(Tensor hidden)
-    {
-        using var noGrad = no_grad();
-        return _lmHead.forward(hidden);
-    }
+    public Tensor ComputeLogits(Tensor hidden) => _lmHead.forward(hidden);
 
     /// <summary>Logits [n, vocab] for every position of one sequence of ids [n], through a temporary cache.</summary>
     public Tensor FullForwardLogits(Tensor ids)
     {
+        using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var flat = ids.reshape(-1).to(ScalarType.Int64, Placement.Device);
         var length = (int)flat.shape[0];

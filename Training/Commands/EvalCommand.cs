@@ -1,0 +1,33 @@
+using System.Text.Json;
+using FlorenceVL.Training.Cli;
+using FlorenceVL.Training.Data;
+using FlorenceVL.Training.Evaluation;
+using FlorenceVL.Training.Modeling;
+
+namespace FlorenceVL.Training.Commands;
+
+/// <summary><c>eval &lt;checkpoint&gt; &lt;dataset.json&gt; [--images DIR] [--limit N] [--out report.json]</c></summary>
+public static class EvalCommand
+{
+    public const string Usage = "eval <checkpoint> <dataset.json> [--images DIR] [--limit N] [--out report.json] [--device cpu]";
+
+    public static int Run(CommandArguments args)
+    {
+        var checkpoint = args.Required(0, "checkpoint folder");
+        var json = args.Required(1, "dataset JSON");
+        var images = args.String("images") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(json))!, "images");
+        var limit = args.Int("limit");
+        var output = args.String("out");
+        var device = args.String("device") ?? "cpu";
+        args.RejectUnknownOptions();
+        var loaded = LoadedModel.Load(checkpoint, LoadedModel.Placement(device, "float32"));
+        using var model = loaded.Model;
+        using var generator = new AnswerGenerator(model, loaded.Template, loaded.Tokenizer, loaded.Preprocessor);
+        var records = LlavaDatasetReader.ReadRecords(json).Select(r => r.Record).OfType<LlavaRecord>().Take(limit ?? int.MaxValue).ToList();
+        var report = ExactMatchEvaluator.Evaluate(records, new DatasetSource(json, images), (prompt, image) => generator.Answer(prompt, image, maxNewTokens: 12));
+        foreach (var score in report.ByType.Append(report.Overall))
+            Console.WriteLine($"{score.QuestionType,-12} {score.Accuracy,7:P1}  ({score.NumCorrect}/{score.NumQuestions})");
+        if (output is not null) File.WriteAllText(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+}

@@ -1,0 +1,28 @@
+using FlorenceVL.Training.Cli;
+using FlorenceVL.Training.Datasets.Shapes;
+
+namespace FlorenceVL.Training.Commands;
+
+/// <summary><c>make-dataset shapes &lt;out&gt; [--seed N] [--train N] [--eval N] [--size PX]</c></summary>
+public static class MakeDatasetCommand
+{
+    public const string Usage = "make-dataset shapes <out> [--seed N] [--train N] [--eval N] [--size PX]";
+
+    public static int Run(CommandArguments args)
+    {
+        var kind = args.Required(0, "dataset kind (shapes)");
+        if (kind != "shapes") throw new UsageException($"unknown dataset kind '{kind}' (only 'shapes').");
+        var output = args.Required(1, "output folder");
+        var defaults = new ShapesDatasetOptions();
+        var options = new ShapesDatasetOptions(
+            args.Int("seed") ?? defaults.Seed,
+            args.Int("train") ?? defaults.NumTrain,
+            args.Int("eval") ?? defaults.NumEval,
+            args.Int("size") ?? defaults.ImageSize);
+        args.RejectUnknownOptions();
+        var summary = ShapesDatasetWriter.Write(output, options);
+        Console.WriteLine($"wrote {output}: train {summary.Train.NumImages} images ({summary.Train.NumQuestionRecords} questions), " +
+            $"eval {summary.Eval.NumImages} images ({summary.Eval.NumQuestionRecords} questions), seed {options.Seed}");
+        return 0;
+    }
+}

@@ -1,0 +1,20 @@
+namespace FlorenceVL.Training.Datasets.Shapes;
+
+public enum Horizontal { Left, Right }
+
+public enum Vertical { Top, Bottom }
+
+/// <summary>One drawn object: its centre and size in pixels, and the half of the image it sits in.</summary>
+public sealed record SceneObject(ShapeKind Shape, ShapeColor Color, float CenterX, float CenterY, float Size, Horizontal Column, Vertical Row)
+{
+    public string Description => $"{Color.Name} {ShapeNames.Of(Shape)}";
+}
+
+/// <summary>A written word and the rectangle band it is centred in.</summary>
+public sealed record SceneWord(string Text, float CenterX, float CenterY, float FontSize);
+
+/// <summary>
+/// Everything an image shows. Each object owns one quadrant, so "left/right" and "top/bottom" are never ambiguous,
+/// and no two objects share both shape and colour, so "the red circle" always names one object.
+/// </summary>
+public sealed record Scene(int ImageSize, bool IsGreyBackground, IReadOnlyList<SceneObject> Objects, SceneWord? Word);

@@ -1,0 +1,68 @@
+namespace FlorenceVL.Training.Datasets.Shapes;
+
+/// <summary>
+/// Draws random scenes. Layout (image side S):
+/// <code>
+///   +-----------+-----------+
+///   | top left  | top right |   each object owns one quadrant and stays inside it,
+///   |-----------+-----------|   with a random size and a random offset within it;
+///   |  (word band, if any)  |   a word, when present, takes a central band and the
+///   |-----------+-----------|   quadrants shrink to stay clear of it
+///   | bot. left | bot. right|
+///   +-----------+-----------+
+/// </code>
+/// All randomness comes from the one <see cref="Random"/> passed in, so a seed fixes the dataset.
+/// </summary>
+public sealed class SceneSampler(int imageSize, double wordProbability = 0.4)
+{
+    private const float Margin = 4f;
+
+    public Scene Sample(Random random)
+    {
+        var hasWord = random.NextDouble() < wordProbability;
+        var word = hasWord ? SampleWord(random) : null;
+        var bandHalf = word is null ? 0f : word.FontSize * 0.75f;
+        var count = random.Next(1, 5);
+        var quadrants = Enumerable.Range(0, 4).OrderBy(_ => random.Next()).Take(count).ToArray();
+        var used = new HashSet<(ShapeKind, string)>();
+        var objects = new List<SceneObject>(count);
+        foreach (var quadrant in quadrants)
+        {
+            var (shape, color) = SampleDistinctLook(random, used);
+            objects.Add(Place(random, shape, color, quadrant, bandHalf));
+        }
+        return new Scene(imageSize, random.NextDouble() < 0.5, objects, word);
+    }
+
+    private SceneWord SampleWord(Random random)
+    {
+        var text = SceneWords.All[random.Next(SceneWords.All.Count)];
+        var fontSize = imageSize * (0.11f + 0.02f * (float)random.NextDouble());
+        var jitter = imageSize * 0.04f * ((float)random.NextDouble() - 0.5f);
+        return new SceneWord(text, imageSize / 2f + jitter, imageSize / 2f, fontSize);
+    }
+
+    private static (ShapeKind, ShapeColor) SampleDistinctLook(Random random, HashSet<(ShapeKind, string)> used)
+    {
+        while (true)
+        {
+            var shape = (ShapeKind)random.Next(3);
+            var color = ShapeColor.All[random.Next(ShapeColor.All.Count)];
+            if (used.Add((shape, color.Name))) return (shape, color);
+        }
+    }
+
+    private SceneObject Place(Random random, ShapeKind shape, ShapeColor color, int quadrant, float bandHalf)
+    {
+        var column = quadrant % 2 == 0 ? Horizontal.Left : Horizontal.Right;
+        var row = quadrant / 2 == 0 ? Vertical.Top : Vertical.Bottom;
+        var half = imageSize / 2f;
+        var (left, right) = column == Horizontal.Left ? (Margin, half - Margin) : (half + Margin, imageSize - Margin);
+        var (top, bottom) = row == Vertical.Top ? (Margin, half - bandHalf - Margin) : (half + bandHalf + Margin, imageSize - Margin);
+        var room = Math.Min(right - left, bottom - top);
+        var size = room * (0.45f + 0.5f * (float)random.NextDouble());
+        var x = left + size / 2 + (float)random.NextDouble() * (right - left - size);
+        var y = top + size / 2 + (float)random.NextDouble() * (bottom - top - size);
+        return new SceneObject(shape, color, x, y, size, column, row);
+    }
+}

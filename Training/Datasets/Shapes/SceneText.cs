@@ -1,0 +1,63 @@
+namespace FlorenceVL.Training.Datasets.Shapes;
+
+/// <summary>A question about a scene, its exact answer, and its kind (for per-kind scoring).</summary>
+public sealed record SceneQuestion(string Type, string Question, string Answer);
+
+/// <summary>Stage-1 captions and stage-2 questions for a scene, in plain English with short exact answers.</summary>
+public static class SceneText
+{
+    public static IReadOnlyList<string> CaptionPrompts { get; } =
+        ["Describe the image.", "What is in this picture?", "Give a short description of the image."];
+
+    /// <summary>"A red circle on the left and a blue square on the right." (objects read top row first, left to right).</summary>
+    public static string Caption(Scene scene)
+    {
+        var ordered = Ordered(scene);
+        var phrases = ordered.Select(o => $"{Article(o.Description)} {o.Description} {Where(o, ordered)}").ToList();
+        var sentence = phrases.Count == 1 ? phrases[0] : string.Join(", ", phrases.SkipLast(1)) + " and " + phrases[^1];
+        var caption = char.ToUpperInvariant(sentence[0]) + sentence[1..] + ".";
+        return scene.Word is { } word ? $"{caption} The word \"{word.Text}\" is written in the middle." : caption;
+    }
+
+    public static IReadOnlyList<SceneQuestion> Questions(Scene scene, Random random)
+    {
+        var questions = new List<SceneQuestion>();
+        var objects = scene.Objects;
+        var uniqueShapes = objects.GroupBy(o => o.Shape).Where(g => g.Count() == 1).Select(g => g.Single()).ToList();
+        if (uniqueShapes.Count > 0)
+        {
+            var target = Pick(random, uniqueShapes);
+            questions.Add(new("color", $"What colour is the {ShapeNames.Of(target.Shape)}?", target.Color.Name));
+        }
+        var uniqueColors = objects.GroupBy(o => o.Color.Name).Where(g => g.Count() == 1).Select(g => g.Single()).ToList();
+        if (uniqueColors.Count > 0)
+        {
+            var target = Pick(random, uniqueColors);
+            questions.Add(new("shape", $"What shape is the {target.Color.Name} object?", ShapeNames.Of(target.Shape)));
+        }
+        questions.Add(new("count", "How many shapes are there?", objects.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var sideTarget = Pick(random, objects);
+        questions.Add(new("left_right", $"Is the {sideTarget.Description} on the left or the right?", sideTarget.Column == Horizontal.Left ? "left" : "right"));
+        var rowTarget = Pick(random, objects);
+        questions.Add(new("top_bottom", $"Is the {rowTarget.Description} at the top or the bottom?", rowTarget.Row == Vertical.Top ? "top" : "bottom"));
+        if (scene.Word is { } word) questions.Add(new("word", "What word is written in the image?", word.Text));
+        return questions;
+    }
+
+    private static string Article(string noun) => "aeiou".Contains(noun[0]) ? "an" : "a";
+
+    private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
+
+    private static List<SceneObject> Ordered(Scene scene) =>
+        scene.Objects.OrderBy(o => o.Row).ThenBy(o => o.Column).ToList();
+
+    // Two objects in one row differ only by side (the "on the left and ... on the right"); otherwise say the quadrant.
+    private static string Where(SceneObject item, IReadOnlyList<SceneObject> all)
+    {
+        var side = item.Column == Horizontal.Left ? "left" : "right";
+        var row = item.Row == Vertical.Top ? "top" : "bottom";
+        if (all.Count == 2 && all[0].Row == all[1].Row) return $"on the {side}";
+        if (all.Count == 2 && all[0].Column == all[1].Column) return $"at the {row}";
+        return $"in the {row} {side}";
+    }
+}

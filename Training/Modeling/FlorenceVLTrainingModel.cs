@@ -1,0 +1,123 @@
+using FlorenceVL.Engine.Modeling;
+using FlorenceVL.Engine.Modeling.Decoder;
+using FlorenceVL.Engine.Modeling.KvCache;
+using FlorenceVL.Training.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FlorenceVL.Training.Modeling;
+
+/// <summary>
+/// Trains the Engine's own <see cref="FlorenceVLModel"/> (same modules, same names, so checkpoints load unchanged).
+/// The decoder runs through the same <see cref="CausalLM"/> entry points and paged-attention code path serving uses
+/// (each example a fresh prefill), with autograd on.
+/// <para>
+/// When the vision tower is frozen its DBFusion features never change, so they are computed once per image without
+/// autograd and kept (stage 2's "features from the feature store", held in memory here).
+/// </para>
+/// </summary>
+public sealed class FlorenceVLTrainingModel : ITrainableModel
+{
+    private readonly Dictionary<string, Tensor> _fusedFeatureCache = new(StringComparer.Ordinal);
+
+    public FlorenceVLTrainingModel(FlorenceVLModel model)
+    {
+        Model = model;
+        NamedParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+    }
+
+    public FlorenceVLModel Model { get; }
+
+    public IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters { get; }
+
+    public IReadOnlyDictionary<string, Tensor> StateDict() => Model.state_dict();
+
+    private bool TowerTrains => Model.VisionTower.parameters().Any(p => p.requires_grad);
+
+    public Tensor Loss(TrainingBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        using var packed = PackedSequences.Build(batch.Examples, Model.Placement.Device);
+        var hidden = Hidden(batch, packed);                                              // [N, hidden]
+        var (rows, targets) = LossRows(batch.Examples, packed.Starts);
+        var logits = Model.LanguageModel.ComputeLogits(hidden.index_select(0, rows));                      // [M, vocab]
+        return nn.functional.cross_entropy(logits.to(ScalarType.Float32), targets).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits at every position of every example, [N, vocab] in the flat layout (no autograd).</summary>
+    public Tensor Logits(TrainingBatch batch)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var packed = PackedSequences.Build(batch.Examples, Model.Placement.Device);
+        return Model.LanguageModel.ComputeLogits(Hidden(batch, packed)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Hidden(TrainingBatch batch, PackedSequences packed)
+    {
+        var device = Model.Placement.Device;
+        var ids = tensor(batch.Examples.SelectMany(e => e.Ids.Select(id => (long)id)).ToArray(), device: device);
+        var embeds = Model.LanguageModel.EmbedTokens(ids);                                          // [N, hidden]
+        if (batch.PixelValues is { } pixels)
+            embeds = SpliceImages(embeds, batch.Examples, packed.Starts, VisualEmbeddings(batch.Examples, pixels));
+        using var cache = new PagedKvCache(Model.Config.Text, Model.Placement, packed.NumBlocks, PackedSequences.BlockSize);
+        return Model.LanguageModel.Forward(embeds, packed.Metadata, cache);
+    }
+
+    /// <summary>[numImages, N, hidden]: the projector always runs with autograd; the tower only when it trains.</summary>
+    private Tensor VisualEmbeddings(IReadOnlyList<TrainingExample> examples, Tensor pixels)
+    {
+        if (TowerTrains) return Model.EncodeImages(pixels);
+        var paths = examples.Where(e => e.ImagePath is not null).Select(e => e.ImagePath!).ToList();
+        using (no_grad())
+        {
+            var missing = paths.Select((path, row) => (path, row)).Where(p => !_fusedFeatureCache.ContainsKey(p.path)).ToList();
+            if (missing.Count > 0)
+            {
+                using var rows = tensor(missing.Select(m => (long)m.row).ToArray(), device: pixels.device);
+                using var fused = Model.FusedFeatures(pixels.index_select(0, rows));      // [missing, N, fusedDim]
+                for (var i = 0; i < missing.Count; i++)
+                    _fusedFeatureCache[missing[i].path] = fused[i].clone().DetachFromDisposeScope();
+            }
+        }
+        var features = stack(paths.Select(p => _fusedFeatureCache[p]).ToArray());      // [numImages, N, fusedDim]
+        return Model.Projector.forward(features);
+    }
+
+    private Tensor SpliceImages(Tensor embeds, IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> starts, Tensor visual)
+    {
+        var positions = new List<long>();
+        for (var i = 0; i < examples.Count; i++)
+            foreach (var span in examples[i].Images)
+                for (var t = 0; t < span.Length; t++) positions.Add(starts[i] + span.Offset + t);
+        var rows = visual.reshape(-1, visual.shape[^1]);                                  // [numImages * N, hidden]
+        if (rows.shape[0] != positions.Count)
+            throw new ImageSpliceException($"the batch has {positions.Count} visual-token positions but the images gave {rows.shape[0]} embeddings.");
+        using var index = tensor(positions.ToArray(), device: embeds.device);
+        return embeds.index_copy(0, index, rows.to(embeds.dtype));
+    }
+
+    /// <summary>Row t predicts token t + 1: the rows whose next token is a loss token, and those next tokens.</summary>
+    private (Tensor Rows, Tensor Targets) LossRows(IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> starts)
+    {
+        var rows = new List<long>();
+        var targets = new List<long>();
+        for (var i = 0; i < examples.Count; i++)
+            for (var t = 0; t + 1 < examples[i].Length; t++)
+            {
+                if (!examples[i].IsLossToken[t + 1]) continue;
+                rows.Add(starts[i] + t);
+                targets.Add(examples[i].Ids[t + 1]);
+            }
+        var device = Model.Placement.Device;
+        return (tensor(rows.ToArray(), device: device), tensor(targets.ToArray(), device: device));
+    }
+
+    public void Dispose()
+    {
+        foreach (var features in _fusedFeatureCache.Values) features.Dispose();
+        _fusedFeatureCache.Clear();
+        Model.Dispose();
+    }
+}
