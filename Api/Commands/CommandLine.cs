@@ -12,6 +12,7 @@ internal static class CommandLine
             case "parity":
                 exitCode = ParityCommand.Run(args[1..], Console.Out);
                 return true;
+            case "bench": exitCode = BenchCommand.Run(args[1..], Console.Out); return true;
             default:
                 return false;
         }

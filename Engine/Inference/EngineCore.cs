@@ -8,11 +8,11 @@ public sealed class EngineCore(Scheduler scheduler, ModelRunner runner)
 {
     public Scheduler Scheduler => scheduler;
 
-    public StepOutcome Step(Func<EncoderInput, Tensor> pixelsFor, Func<long, SamplingRow> rowFor)
+    public StepOutcome Step(Func<EncoderInput, Tensor> pixelsFor, Func<long, SamplingRow> rowFor, StoredFeatureHooks? storedFeatures = null)
     {
         var batch = scheduler.Schedule();
         if (batch.IsEmpty) return StepOutcome.Empty;
-        var result = runner.Run(batch, pixelsFor, rowFor);
+        var result = runner.Run(batch, pixelsFor, rowFor, storedFeatures);
         var outputs = scheduler.Update(batch, result.Sampled.ToDictionary(p => p.Key, p => p.Value.TokenId));
         return new StepOutcome(batch, outputs, result);
     }

@@ -18,11 +18,16 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
 
     /// <param name="pixelsFor">The preprocessed pixels [3, S, S] of image ImageIndex of a sequence.</param>
     /// <param name="rowFor">How to sample each sequence (parameters, history, its own Random).</param>
-    public StepResult Run(ScheduledBatch batch, Func<EncoderInput, Tensor> pixelsFor, Func<long, SamplingRow> rowFor)
+    /// <param name="storedFeatures">When a feature store is attached: DBFusion features read from it, and where to
+    /// hand the ones computed here.</param>
+    public StepResult Run(ScheduledBatch batch, Func<EncoderInput, Tensor> pixelsFor, Func<long, SamplingRow> rowFor,
+        StoredFeatureHooks? storedFeatures = null)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var visionImages = EncodeImages(batch.EncoderInputs, pixelsFor);
+        var visionImages = storedFeatures is null
+            ? EncodeImages(batch.EncoderInputs, pixelsFor)
+            : EncodeImagesWithStore(batch.EncoderInputs, pixelsFor, storedFeatures);
         var embeds = cat(batch.Sequences.Select(EmbedChunk).ToArray(), 0);                   // [numTokens, hidden]
         using var metadata = BuildMetadata(batch.Sequences);
         var hidden = model.Forward(embeds, metadata, cache);                                   // [numTokens, hidden]
@@ -43,6 +48,32 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         for (var i = 0; i < inputs.Count; i++)
             encoderCache.Store(inputs[i].ContentHash, visual[i].clone().MoveToOuterDisposeScope().DetachFromDisposeScope());
         return inputs.Count;
+    }
+
+    /// <summary>
+    /// Runs the vision tower (batched) only on images the store did not have, then the projector on all of them. Every
+    /// image is projected from features rounded to the stored precision, so an image read from the store and the same
+    /// image computed here give identical embeddings.
+    /// </summary>
+    private int EncodeImagesWithStore(IReadOnlyList<EncoderInput> inputs, Func<EncoderInput, Tensor> pixelsFor, StoredFeatureHooks hooks)
+    {
+        if (inputs.Count == 0) return 0;
+        var fused = inputs.Select(hooks.Stored).ToArray();                                     // [N, fusedDim] or null
+        var missing = Enumerable.Range(0, inputs.Count).Where(i => fused[i] is null).ToArray();
+        if (missing.Length > 0)
+        {
+            var computed = model.FusedFeatures(stack(missing.Select(i => pixelsFor(inputs[i])).ToArray())); // [missing, N, fusedDim]
+            for (var k = 0; k < missing.Length; k++)
+            {
+                fused[missing[k]] = computed[k];
+                hooks.Computed(inputs[missing[k]], computed[k]);
+            }
+        }
+        var rounded = stack(fused.Select(f => f!.to(model.Placement.Device)).ToArray()).to(hooks.StoredDType);
+        var visual = model.ProjectFeatures(rounded);                                           // [images, N, hidden]
+        for (var i = 0; i < inputs.Count; i++)
+            encoderCache.Store(inputs[i].ContentHash, visual[i].clone().MoveToOuterDisposeScope().DetachFromDisposeScope());
+        return missing.Length;
     }
 
     /// <summary>Token embeddings of the chunk, with the rows that fall inside an image replaced by its visual rows.</summary>
@@ -90,5 +121,5 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
     }
 }
 
-/// <summary>What a step produced: one sampled token per sequence that needed one, and how many images were encoded.</summary>
+/// <summary>What a step produced: one sampled token per sequence that needed one, and how many images the vision tower ran on.</summary>
 public sealed record StepResult(IReadOnlyDictionary<long, SampledToken> Sampled, int NumImagesEncoded);

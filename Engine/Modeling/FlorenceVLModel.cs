@@ -46,6 +46,9 @@ public sealed class FlorenceVLModel : nn.Module
         return _projector.forward(fused).MoveToOuterDisposeScope();     // [B, N, hidden]
     }
 
+    /// <summary>fused [B, N, fusedDim] (any dtype or device, e.g. read from a feature store) -> visual embeddings [B, N, hidden].</summary>
+    public Tensor ProjectFeatures(Tensor fused) => _projector.forward(fused.to(Placement.DType, Placement.Device));
+
     /// <summary>
     /// Token embeddings of <paramref name="ids"/> [T] with each image's visual embeddings written over its span.
     /// Every span must get exactly one embedding block of its own length (the placeholder check HF does before its

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Inference;
 
 namespace FlorenceVL.Engine.Serving;
@@ -22,7 +23,11 @@ public sealed class EngineMetrics
 
     public long PromptTokens => Interlocked.Read(ref _promptTokens);
     public long GenerationTokens => Interlocked.Read(ref _generationTokens);
+    /// <summary>Images the vision tower actually ran on (<c>florencevl_vision_encoder_images_total</c>); memory and store hits are not counted.</summary>
     public long VisionImagesEncoded => Interlocked.Read(ref _visionImagesEncoded);
+
+    /// <summary>Feature store tiers: hits and misses per tier, bytes, operation latency, breaker state.</summary>
+    public FeatureStoreMetrics FeatureStore { get; } = new();
 
     public Histogram TimeToFirstToken { get; } = new(Histogram.LatencyBuckets);
     public Histogram TimePerOutputToken { get; } = new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Processing.Images;
 using static TorchSharp.torch;
 
@@ -30,4 +31,6 @@ public sealed record EngineOptions
     public long MaxImagePixels { get; init; } = 40_000_000;
     /// <summary>Run one short generation before reporting ready, so the first client does not pay for JIT and allocation.</summary>
     public bool WarmUp { get; init; } = true;
+    /// <summary>The shared DBFusion feature store (Redis); without a connection string only the encoder cache is used.</summary>
+    public FeatureStoreOptions FeatureStore { get; init; } = new();
 }

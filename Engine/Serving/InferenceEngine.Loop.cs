@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Inference.Sampling;
+using FlorenceVL.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace FlorenceVL.Engine.Serving;
@@ -15,15 +17,17 @@ public sealed partial class InferenceEngine
             while (_commands.Reader.TryRead(out var command)) Apply(command);
             if (!_core.Scheduler.HasUnfinished)
             {
+                NativeMemory.Trim(); // idle: give the burst's freed tensor memory back to the OS
                 if (!WaitForCommand()) return;
                 continue;
             }
             try
             {
                 var watch = Stopwatch.StartNew();
-                var outcome = _core.Step(PixelsFor, RowFor);
+                var outcome = _core.Step(PixelsFor, RowFor, _storedFeatureHooks);
                 Metrics.StepSeconds.Observe(watch.Elapsed.TotalSeconds);
                 if (outcome.Result is { NumImagesEncoded: > 0 } result) Metrics.AddVisionImages(result.NumImagesEncoded);
+                foreach (var input in outcome.Batch.EncoderInputs) _features.MarkResident(input.ContentHash);
                 Dispatch(outcome);
             }
             catch (Exception error) when (error is not OutOfMemoryException)
@@ -81,6 +85,12 @@ public sealed partial class InferenceEngine
         var index = state.Sequence.Images.ToList().FindIndex(i => i.ContentHash == input.ContentHash);
         return state.Pixels[index].ToTensor();
     }
+
+    /// <summary>Features read from the store when the request started, as a new CPU tensor; null to compute.</summary>
+    private Tensor? StoredFeaturesFor(EncoderInput input) =>
+        _live[input.SequenceId].StoredFeatures.GetValueOrDefault(input.ContentHash)?.ToTensor();
+
+    private void SaveFeatures(EncoderInput input, Tensor fused) => _features.Save(input.ContentHash, fused);
 
     private SamplingRow RowFor(long sequenceId)
     {

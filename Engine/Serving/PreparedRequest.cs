@@ -30,7 +30,9 @@ public sealed record PreparedRequest(
             pixels.Add(image);
             images.Add(new SequenceImage(image.ContentHash, span.Offset, span.Length));
         }
-        var sampling = request.Sampling with
+        // The template's end tokens are the model's EOS (vLLM reads them from generation_config's eos_token_id), so
+        // ignore_eos must ignore them too; only the client's own stop ids stay.
+        var sampling = request.Sampling.IgnoreEos ? request.Sampling : request.Sampling with
         {
             StopTokenIds = request.Sampling.StopTokenIds.Concat(loaded.Template.StopTokenIds).Distinct().ToArray(),
         };

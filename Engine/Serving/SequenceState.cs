@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Inference.Sampling;
 using FlorenceVL.Engine.Processing.Images;
@@ -10,4 +11,5 @@ internal sealed record SequenceState(
     Generation Generation,
     ChoiceStream Choice,
     SamplingRow Row,
-    IReadOnlyList<PreprocessedImage> Pixels);
+    IReadOnlyList<PreprocessedImage> Pixels,
+    IReadOnlyDictionary<string, FeatureValue> StoredFeatures);

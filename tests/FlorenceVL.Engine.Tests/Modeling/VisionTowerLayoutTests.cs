@@ -9,16 +9,7 @@ namespace FlorenceVL.Engine.Tests.Modeling;
 /// <summary>The real Florence-2-large tower and Florence-VL projectors, built on the meta device (no weights allocated).</summary>
 public sealed class VisionTowerLayoutTests
 {
-    /// <summary>Florence-2-large as its config.json gives it (research notes section 5).</summary>
-    private static readonly VisionTowerConfig Florence2Large = new(
-        new DaViTConfig([256, 512, 1024, 2048], [8, 16, 32, 64], [8, 16, 32, 64], [1, 1, 9, 1],
-            [7, 3, 3, 3], [4, 2, 2, 2], [3, 1, 1, 1], [false, true, true, true], WindowSize: 12),
-        new Florence2EncoderConfig(VocabSize: 51289, DModel: 1024, EncoderLayers: 12, EncoderAttentionHeads: 16, EncoderFfnDim: 4096,
-            MaxPositionEmbeddings: 4096, PadTokenId: 1),
-        ProjectionDim: 1024,
-        MaxPositionEmbeddings2D: 50,
-        MaxTemporalEmbeddings: 100,
-        TaskPrompts.FlorenceVL);
+    private static readonly VisionTowerConfig Florence2Large = ModelPresets.Florence2Large;
 
     /// <summary>
     /// DaViT 360,632,320 + image projection/norm/2D positions 2,201,600 + encoder 155,353,088 + shared 52,519,936.

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace FlorenceVL.Training.Checkpointing;
+namespace FlorenceVL.Engine.Weights;
 
 /// <summary>
 /// The inverse of <c>WeightLayouts.ReleasedFlorenceVL</c>'s renames (Phi-3 decoders): module names back to the names

@@ -1,0 +1,45 @@
+using FlorenceVL.Engine.Serving;
+
+namespace FlorenceVL.Api.Hosting;
+
+/// <summary>
+/// Loads the model after the server starts listening, so /health/live answers during the load and /health/ready turns
+/// green when it is done. A load failure stops the host with exit code 1: a server that can never be ready should not
+/// sit in the pool.
+/// </summary>
+public sealed class EngineHostedService(
+    EngineHost host, IEngineLoader loader, EngineOptions options, IHostApplicationLifetime lifetime,
+    ILogger<EngineHostedService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Yield first: ExecuteAsync runs synchronously up to its first await, and start-up must not wait for the load.
+        await Task.Yield();
+        try
+        {
+            logger.LogInformation("Loading model from {ModelPath} on {Device} ({DType})", options.ModelPath, options.Device, options.DType);
+            var engine = await Task.Run(() => loader.Load(options), stoppingToken).WaitAsync(stoppingToken);
+            host.Publish(engine);
+            logger.LogInformation("Model {ModelId} ready (context {MaxModelLen} tokens)", engine.Model.Id, engine.Model.MaxModelLen);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogCritical(e, "The model at {ModelPath} could not be loaded; stopping", options.ModelPath);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        switch (host.Withdraw())
+        {
+            case IAsyncDisposable asyncDisposable: await asyncDisposable.DisposeAsync(); break;
+            case IDisposable disposable: disposable.Dispose(); break;
+        }
+    }
+}

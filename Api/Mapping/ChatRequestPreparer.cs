@@ -1,0 +1,48 @@
+using FlorenceVL.Api.Errors;
+using FlorenceVL.Api.Images;
+using FlorenceVL.Api.Options;
+using FlorenceVL.Contracts.Chat;
+using FlorenceVL.Contracts.Errors;
+using FlorenceVL.Contracts.Validation;
+using FlorenceVL.Engine.Serving;
+using Microsoft.Extensions.Options;
+
+namespace FlorenceVL.Api.Mapping;
+
+/// <summary>A request ready for the engine, or the reply that refuses it.</summary>
+public sealed record PreparedChat(ChatCompletionRequest? Request, GenerationRequest? Generation, OpenAIErrorReply? Error)
+{
+    public static PreparedChat Refuse(OpenAIErrorReply error) => new(null, null, error);
+}
+
+/// <summary>
+/// Everything between the raw body and the engine: size cap, parse, validate, model check, message mapping and image
+/// resolution. Each step answers the client's mistakes with a reply, never an exception.
+/// </summary>
+public sealed class ChatRequestPreparer(ImageResolver images, IOptions<LimitsOptions> limits)
+{
+    private readonly ChatRequestValidator _validator = new(new ChatRequestLimits { MaxChoices = limits.Value.MaxChoices });
+
+    public async Task<PreparedChat> PrepareAsync(HttpRequest http, ModelDescriptor model, CancellationToken cancellationToken)
+    {
+        var maxBytes = limits.Value.MaxRequestBodyBytes;
+        if (await RequestBody.ReadCappedAsync(http, maxBytes, cancellationToken) is not { } body)
+            return PreparedChat.Refuse(OpenAIErrorReply.RequestTooLarge(maxBytes));
+        if (!ChatRequestParser.TryParse(body, out var request, out var parseError))
+            return PreparedChat.Refuse(OpenAIErrorReply.InvalidRequest(parseError));
+        if (_validator.Validate(request) is [var firstError, ..])
+            return PreparedChat.Refuse(OpenAIErrorReply.InvalidRequest(firstError));
+        if (request.Model != model.Id)
+            return PreparedChat.Refuse(OpenAIErrorReply.ModelNotFound(request.Model!));
+        try
+        {
+            var messages = MessageMapper.Map(request.Messages!, limits.Value.MaxImagesPerRequest);
+            var imageBytes = await images.ResolveAsync(messages.Images, cancellationToken);
+            return new PreparedChat(request, new GenerationRequest(messages.Messages, imageBytes, SamplingMapper.Map(request)), null);
+        }
+        catch (OpenAIRequestException e)
+        {
+            return PreparedChat.Refuse(e.Reply);
+        }
+    }
+}

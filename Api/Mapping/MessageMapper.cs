@@ -1,0 +1,54 @@
+using FlorenceVL.Api.Errors;
+using FlorenceVL.Api.Images;
+using FlorenceVL.Contracts.Chat;
+using EngineText = FlorenceVL.Engine.Processing.Text;
+
+namespace FlorenceVL.Api.Mapping;
+
+/// <summary>Engine messages plus the images their <see cref="EngineText.ImagePart"/>s index, in order of appearance.</summary>
+public sealed record MappedMessages(IReadOnlyList<EngineText.ChatMessage> Messages, IReadOnlyList<ImageReference> Images);
+
+/// <summary>OpenAI messages (already validated) to the engine's messages; images become indexed parts.</summary>
+public static class MessageMapper
+{
+    public static MappedMessages Map(IReadOnlyList<ChatMessage> messages, int maxImages)
+    {
+        var images = new List<ImageReference>();
+        var mapped = new List<EngineText.ChatMessage>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+            mapped.Add(new EngineText.ChatMessage(Role(messages[i].Role!), Parts(messages[i].Content, $"messages[{i}]", images)));
+        if (images.Count > maxImages)
+            throw OpenAIRequestException.Invalid(
+                $"This request has {images.Count} images; this server accepts at most {maxImages} per request.",
+                "messages", ImageErrorCodes.TooManyImages);
+        return new MappedMessages(mapped, images);
+    }
+
+    private static EngineText.ChatRole Role(string role) => role switch
+    {
+        ChatRole.System => EngineText.ChatRole.System,
+        ChatRole.Developer => EngineText.ChatRole.Developer,
+        ChatRole.User => EngineText.ChatRole.User,
+        _ => EngineText.ChatRole.Assistant,
+    };
+
+    private static List<EngineText.ChatContentPart> Parts(MessageContent? content, string messagePath, List<ImageReference> images)
+    {
+        if (content?.Parts is not { } parts)
+            return [new EngineText.TextPart(content?.Text ?? "")];
+        var mapped = new List<EngineText.ChatContentPart>(parts.Count);
+        for (var j = 0; j < parts.Count; j++)
+        {
+            if (parts[j] is ImageUrlPart image)
+            {
+                images.Add(new ImageReference(image.ImageUrl!.Url!, $"{messagePath}.content[{j}].image_url.url"));
+                mapped.Add(new EngineText.ImagePart(images.Count - 1));
+            }
+            else
+            {
+                mapped.Add(new EngineText.TextPart(((TextPart)parts[j]).Text!));
+            }
+        }
+        return mapped;
+    }
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FlorenceVL.Api.Options;
+
+/// <summary>Which checkpoint to serve and how (section FlorenceVL:Model; the --model switch sets Path).</summary>
+public sealed class ModelOptions
+{
+    public const string Section = "FlorenceVL:Model";
+
+    /// <summary>Checkpoint folder; empty serves the bundled test model. Relative paths resolve from the working directory, then the app's folders.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The id clients send as "model"; empty uses the checkpoint folder's name.</summary>
+    public string? ServedModelName { get; set; }
+
+    [Required, RegularExpression("^(cpu|cuda(:[0-9]+)?)$", ErrorMessage = "FlorenceVL:Model:Device must be 'cpu', 'cuda' or 'cuda:N'.")]
+    public string Device { get; set; } = "cpu";
+
+    [Required, RegularExpression("^(float32|bfloat16|float16)$", ErrorMessage = "FlorenceVL:Model:DType must be float32, bfloat16 or float16.")]
+    public string DType { get; set; } = "float32";
+}

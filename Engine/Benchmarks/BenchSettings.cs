@@ -1,0 +1,15 @@
+using static TorchSharp.torch;
+
+namespace FlorenceVL.Engine.Benchmarks;
+
+/// <summary>How a bench run is set up: model dtype, where the preset's tokenizer lives, how many repeats, where to print.</summary>
+public sealed record BenchSettings(ScalarType DType, string TokenizerDirectory, TextWriter Output)
+{
+    /// <summary>Timed repeats per measured configuration (medians are taken over them).</summary>
+    public int Repeats { get; init; } = 3;
+
+    /// <summary>libtorch's intra-op threads; null keeps its default (one per core).</summary>
+    public int? Threads { get; init; }
+
+    public string DTypeName => DType == ScalarType.BFloat16 ? "bfloat16" : DType.ToString().ToLowerInvariant();
+}

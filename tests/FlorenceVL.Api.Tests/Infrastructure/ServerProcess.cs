@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace FlorenceVL.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The server as users run it: a separate `dotnet FlorenceVL.Api.dll --urls http://127.0.0.1:PORT` process on a free
+/// loopback port, configured only through the environment and the command line.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts a server; <paramref name="environment"/> entries override settings (FlorenceVL__Section__Key).</summary>
+    public static ServerProcess Start(IReadOnlyDictionary<string, string>? environment = null, params string[] extraArgs)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])[Repository.ApiAssembly, "--urls", baseAddress.ToString().TrimEnd('/'), .. extraArgs])
+            start.ArgumentList.Add(arg);
+        start.Environment["FlorenceVL__Scheduler__KvCacheBytes"] = (8 * 1024 * 1024).ToString();
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
+        return new ServerProcess(Process.Start(start)!, baseAddress);
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+
+    public async Task WaitUntilReadyAsync()
+    {
+        using var client = CreateClient();
+        var waiting = Ready.WaitAsync(client, TimeSpan.FromSeconds(90));
+        var exited = _process.WaitForExitAsync();
+        if (await Task.WhenAny(waiting, exited) == exited)
+            throw new InvalidOperationException($"The server exited with code {_process.ExitCode}:\n{Output}");
+        await waiting;
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// One ready server process shared by a test class. It runs one sequence at a time, so a request with n choices takes
+/// n times as long: long enough for a client to disconnect while the tiny model is still generating.
+/// </summary>
+public sealed class ServerProcessFixture : IAsyncLifetime
+{
+    public ServerProcess Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = ServerProcess.Start(new Dictionary<string, string> { ["FlorenceVL__Scheduler__MaxNumSeqs"] = "1" });
+        await Server.WaitUntilReadyAsync();
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
