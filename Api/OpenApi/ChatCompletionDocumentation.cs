@@ -9,25 +9,25 @@ namespace FlorenceVL.Api.OpenApi;
 public sealed class ChatCompletionDocumentation : IOperationFilter
 {
     private const string TextRequest = """
-        {"model":"florence-vl-tiny","messages":[{"role":"system","content":"You are a helpful assistant."},
+        {"model":"florence-vl-shapes","messages":[{"role":"system","content":"You are a helpful assistant."},
          {"role":"user","content":"Say hello."}],"max_tokens":16,"temperature":0}
         """;
 
     private const string ImageRequest = """
-        {"model":"florence-vl-tiny","messages":[{"role":"user","content":[
+        {"model":"florence-vl-shapes","messages":[{"role":"user","content":[
          {"type":"text","text":"What is in this image?"},
          {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAKUlEQVR42g3HMQEAAAzCMIRVGEqqBIFbviSR2LiYIFgcn0ptXT+T2bl5ycMUocNqw7sAAAAASUVORK5CYII=","detail":"auto"}}]}],
          "max_tokens":16}
         """;
 
     private const string StreamingRequest = """
-        {"model":"florence-vl-tiny","messages":[{"role":"user","content":"Count to five."}],"max_tokens":16,
+        {"model":"florence-vl-shapes","messages":[{"role":"user","content":"Count to five."}],"max_tokens":16,
          "stream":true,"stream_options":{"include_usage":true}}
         """;
 
     private const string Response = """
         {"id":"chatcmpl-AbCdEfGhIjKlMnOpQrStUvWxYz012","object":"chat.completion","created":1767225600,
-         "model":"florence-vl-tiny","system_fingerprint":"fp_0123456789",
+         "model":"florence-vl-shapes","system_fingerprint":"fp_0123456789",
          "choices":[{"index":0,"message":{"role":"assistant","content":"Hello!","refusal":null},"logprobs":null,"finish_reason":"stop"}],
          "usage":{"prompt_tokens":40,"completion_tokens":3,"total_tokens":43,
           "prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0,"image_tokens":25},

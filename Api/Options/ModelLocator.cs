@@ -7,7 +7,7 @@ namespace FlorenceVL.Api.Options;
 /// </summary>
 public sealed class ModelLocator(string contentRoot)
 {
-    public const string BundledModel = "models/florence-vl-tiny";
+    public const string BundledModel = "models/florence-vl-shapes";
 
     public string? Resolve(string? configuredPath) => Candidates(configuredPath).FirstOrDefault(IsCheckpoint);
 

@@ -44,13 +44,17 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
     public async Task The_README_curl_examples_work_against_a_running_server()
     {
         var examples = CurlExamples.Read();
-        Assert.Equal(["Text", "An image as a data: URL", "Streaming"], examples.Select(e => e.Title.Split(" (")[0]));
+        Assert.Equal(["Text", "An image as a data: URL", "Streaming", "A picture of shapes from the default model's held-out set"],
+            examples.Select(e => e.Title.Split(" (")[0]));
+        // The README's examples talk to the server as a user starts it: on the embedded default model.
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["FlorenceVL__Model__Path"] = "" });
+        await server.WaitUntilReadyAsync();
 
         var outputs = new List<string>();
         foreach (var example in examples)
         {
             var run = await ExternalProgram.RunAsync("bash", ["-c", example.Script], Repository.Root,
-                new Dictionary<string, string> { ["BASE_URL"] = Server.BaseAddress.ToString().TrimEnd('/') });
+                new Dictionary<string, string> { ["BASE_URL"] = server.BaseAddress.ToString().TrimEnd('/') });
             Assert.True(run.ExitCode == 0, $"{example.Title}: {run.StandardError}");
             outputs.Add(run.StandardOutput);
         }
@@ -64,6 +68,8 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
         using var usageChunk = JsonDocument.Parse(events[^2]);
         Assert.Equal(0, usageChunk.RootElement.GetProperty("choices").GetArrayLength());
         Assert.True(usageChunk.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32() >= 1);
+        using var shapes = JsonDocument.Parse(outputs[3]);
+        Assert.Equal("4", shapes.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
     }
 
     [Fact]

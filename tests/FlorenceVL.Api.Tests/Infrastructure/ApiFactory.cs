@@ -17,6 +17,8 @@ public class ApiFactory : WebApplicationFactory<Program>
     /// <summary>Small KV cache and no warm-up: the tests load several servers and want them quickly.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
+        // The random-weight test model (25 visual tokens, deterministic), not the trained default.
+        ["FlorenceVL:Model:Path"] = "models/florence-vl-tiny",
         ["FlorenceVL:Scheduler:KvCacheBytes"] = (8 * 1024 * 1024).ToString(),
         ["FlorenceVL:Scheduler:WarmUp"] = "false",
         ["Logging:LogLevel:Default"] = "Warning",

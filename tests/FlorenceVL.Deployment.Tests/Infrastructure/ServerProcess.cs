@@ -46,6 +46,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         foreach (var arg in (string[])[assembly ?? Repository.ApiAssembly, "--urls", baseAddress.ToString().TrimEnd('/')])
             start.ArgumentList.Add(arg);
+        start.Environment["FlorenceVL__Model__Path"] = "models/florence-vl-tiny"; // the test model; an empty override serves the default
         start.Environment["FlorenceVL__Scheduler__KvCacheBytes"] = (8 * 1024 * 1024).ToString();
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
