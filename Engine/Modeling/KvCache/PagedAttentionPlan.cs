@@ -42,10 +42,10 @@ public sealed record PrefillChunk(SequenceSlice Sequence, Tensor? Mask)
 /// <summary>
 /// All one-token decodes of a step, padded to the longest block table so that one SDPA call serves them all.
 /// TokenRows: their rows in the flat batch (null when the whole batch is decodes in order). BlockIds:
-/// [numDecodes * maxBlocks] padded with block 0. Mask: [numDecodes, 1, 1, maxBlocks * blockSize], true below each
-/// sequence's context length.
+/// [numDecodes * maxBlocks] padded with block 0. Padding: [1, numDecodes, 1, maxBlocks * blockSize], true at and beyond each
+/// sequence's context length (the positions attention must not see), shaped for scores [kvHeads, numDecodes, groups, context].
 /// </summary>
-public sealed record DecodeBatch(int Count, Tensor? TokenRows, Tensor BlockIds, int PaddedContext, Tensor Mask)
+public sealed record DecodeBatch(int Count, Tensor? TokenRows, Tensor BlockIds, int PaddedContext, Tensor Padding)
 {
     public static DecodeBatch Build(IReadOnlyList<SequenceSlice> decodes, int numTokens, int blockSize, Device device)
     {
@@ -53,10 +53,10 @@ public sealed record DecodeBatch(int Count, Tensor? TokenRows, Tensor BlockIds, 
         var padded = decodes.Select(s => PadBlocks(s, maxBlocks, blockSize)).ToArray();
         var blockIds = cat(padded, 0);
         var lengths = tensor(decodes.Select(s => (long)s.ContextLength).ToArray()).to(device);
-        var mask = (arange(maxBlocks * blockSize, ScalarType.Int64, device).unsqueeze(0) < lengths.unsqueeze(1)).view(decodes.Count, 1, 1, -1);
+        var padding = (arange(maxBlocks * blockSize, ScalarType.Int64, device).unsqueeze(0) >= lengths.unsqueeze(1)).view(1, decodes.Count, 1, -1);
         var inOrder = decodes.Count == numTokens && decodes.Select((s, i) => s.QueryStart == i).All(x => x);
         var rows = inOrder ? null : tensor(decodes.Select(s => (long)s.QueryStart).ToArray()).to(device);
-        return new DecodeBatch(decodes.Count, rows, blockIds, maxBlocks * blockSize, mask);
+        return new DecodeBatch(decodes.Count, rows, blockIds, maxBlocks * blockSize, padding);
     }
 
     private static Tensor PadBlocks(SequenceSlice sequence, int maxBlocks, int blockSize)
