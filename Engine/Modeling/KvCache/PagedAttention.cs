@@ -42,6 +42,12 @@ public static class PagedAttention
         return attended.transpose(0, 1);                                                 // [n, heads, d]
     }
 
+    /// <summary>One-token queries of several sequences: read straight from the cache on an AVX-512 CPU, else with libtorch ops.</summary>
+    private static Tensor AttendDecodes(int layer, Tensor q, DecodeBatch batch, PagedKvCache cache) =>
+        CpuDecodeAttention.Supports(q, cache) && batch.HostBlockIds is not null
+            ? CpuDecodeAttention.Attend(layer, q, batch, cache)
+            : AttendDecodesWithTorch(layer, q, batch, cache);
+
     /// <summary>
     /// One-token queries of several sequences in one padded attention, as batched matmuls over (KV head, sequence) pairs:
     /// the cache is head-major, so the gathered blocks are already [kvHeads * numDecodes, paddedContext, headDim] and
@@ -50,7 +56,7 @@ public static class PagedAttention
     /// Written as two matmuls around a float32 softmax (HF's eager attention) rather than SDPA: libtorch's CPU SDPA in
     /// bfloat16 took ~10x longer than this for decode shapes (batch 32, context 176: 4.6-12 ms against 0.4-0.6 ms per layer).
     /// </summary>
-    private static Tensor AttendDecodes(int layer, Tensor q, DecodeBatch batch, PagedKvCache cache)
+    internal static Tensor AttendDecodesWithTorch(int layer, Tensor q, DecodeBatch batch, PagedKvCache cache)
     {
         var (numTokens, heads, headDim) = (q.shape[0], q.shape[1], q.shape[2]);
         var kvHeads = (long)cache.NumKvHeads;

@@ -23,6 +23,7 @@ public sealed class PagedKvCache : IDisposable
         BlockSize = blockSize;
         NumKvHeads = config.NumKeyValueHeads;
         HeadDim = config.HeadDim;
+        DType = placement.DType;
         _storage = zeros([NumLayers, 2, NumKvHeads, numBlocks, blockSize, HeadDim], placement.DType, placement.Device);
     }
 
@@ -45,6 +46,7 @@ public sealed class PagedKvCache : IDisposable
     public int BlockSize { get; }
     public int NumKvHeads { get; }
     public int HeadDim { get; }
+    public ScalarType DType { get; }
     public int NumSlots => NumBlocks * BlockSize;
 
     /// <summary>[kvHeads, numBlocks, blockSize, headDim], a view into the shared storage.</summary>
