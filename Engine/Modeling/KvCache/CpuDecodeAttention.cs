@@ -35,29 +35,42 @@ internal static unsafe class CpuDecodeAttention
         var hostBlockIds = batch.HostBlockIds ?? throw new ArgumentException("the CPU decode attention needs the block tables on the host.", nameof(batch));
         if (Array.FindIndex(hostBlockIds, id => id < 0 || id >= cache.NumBlocks) is var bad and >= 0)
             throw new ArgumentException($"block id {hostBlockIds[bad]} is outside the cache's {cache.NumBlocks} blocks.", nameof(batch));
-        var layout = new Layout(cache, heads, batch.MaxBlocks);
-        var keys = (byte*)TensorData(cache.Keys(layer));
-        var values = (byte*)TensorData(cache.Values(layer));
-        var scores = ArrayPool<float>.Shared.Rent(layout.Groups * batch.PaddedContext);
-        try
+        var work = new Work(new Layout(cache, heads, batch.MaxBlocks), hostBlockIds, batch.ContextLengths, batch.MaxBlocks,
+            TensorData(cache.Keys(layer)), TensorData(cache.Values(layer)), TensorData(queries), TensorData(output), heads, cache.NumKvHeads);
+        var pairs = numTokens * cache.NumKvHeads;
+        // Follows libtorch's intra-op thread count, so a server given many cores uses them here as in the matmuls.
+        var workers = Math.Min(get_num_threads(), pairs);
+        if (workers <= 1) work.Run(0, pairs, batch.PaddedContext);
+        else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            w => work.Run(w * pairs / workers, (w + 1) * pairs / workers, batch.PaddedContext));
+        return output.to_type(q.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>What every (sequence, KV head) pair reads and writes; pointers as nint so workers can share it.</summary>
+    private sealed class Work(Layout layout, int[] blockIds, int[] contextLengths, int maxBlocks, nint keys, nint values,
+        nint queries, nint output, int heads, int kvHeads)
+    {
+        /// <summary>Pairs [start, end), pair p being sequence p / kvHeads and KV head p % kvHeads.</summary>
+        public void Run(int start, int end, int paddedContext)
         {
-            fixed (float* scoreBuffer = scores)
-            fixed (int* blockIds = hostBlockIds)
-            for (var n = 0; n < numTokens; n++)
-            for (var kvHead = 0; kvHead < cache.NumKvHeads; kvHead++)
+            var scores = ArrayPool<float>.Shared.Rent(layout.Groups * paddedContext);
+            try
             {
-                var headRows = kvHead * layout.Groups;
-                var context = new Context(blockIds + n * batch.MaxBlocks, batch.ContextLengths[n], layout, kvHead);
-                AttendOne(context, keys, values,
-                    (float*)TensorData(queries) + ((long)n * heads + headRows) * headDim,
-                    (float*)TensorData(output) + ((long)n * heads + headRows) * headDim, scoreBuffer);
+                fixed (float* scoreBuffer = scores)
+                fixed (int* tables = blockIds)
+                for (var p = start; p < end; p++)
+                {
+                    var (n, kvHead) = (p / kvHeads, p % kvHeads);
+                    var rowOffset = ((long)n * heads + kvHead * layout.Groups) * layout.HeadDim;
+                    var context = new Context(tables + n * maxBlocks, contextLengths[n], layout, kvHead);
+                    AttendOne(context, (byte*)keys, (byte*)values, (float*)queries + rowOffset, (float*)output + rowOffset, scoreBuffer);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scores);
             }
         }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scores);
-        }
-        return output.to_type(q.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>Element strides of the cache ([kvHeads, numBlocks, blockSize, headDim]) and the head grouping.</summary>
