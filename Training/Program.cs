@@ -8,8 +8,9 @@ var commands = new Dictionary<string, Func<CommandArguments, int>>(StringCompare
     ["init"] = InitCommand.Run,
     ["train"] = TrainCommand.Run,
     ["eval"] = EvalCommand.Run,
+    ["precompute-features"] = PrecomputeFeaturesCommand.Run,
 };
-string[] usage = [MakeDatasetCommand.Usage, InitCommand.Usage, TrainCommand.Usage, EvalCommand.Usage];
+string[] usage = [MakeDatasetCommand.Usage, InitCommand.Usage, TrainCommand.Usage, EvalCommand.Usage, PrecomputeFeaturesCommand.Usage];
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {

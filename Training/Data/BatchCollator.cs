@@ -11,10 +11,11 @@ public sealed class BatchCollator(ImagePreprocessor preprocessor)
     {
         var images = examples.Where(e => e.ImagePath is not null).Select(e => Preprocess(e)).ToList();
         if (images.Count == 0) return new TrainingBatch(examples, null);
+        var hashes = images.Select(i => i.ContentHash).ToArray();
         var size = preprocessor.Config.ImageSize;
         var pixels = new float[images.Count * 3 * size * size];
         for (var i = 0; i < images.Count; i++) images[i].PixelValues.CopyTo(pixels, i * 3 * size * size);
-        return new TrainingBatch(examples, tensor(pixels, [images.Count, 3, size, size]));
+        return new TrainingBatch(examples, tensor(pixels, [images.Count, 3, size, size])) { ImageHashes = hashes };
     }
 
     private PreprocessedImage Preprocess(TrainingExample example)

@@ -15,4 +15,7 @@ public sealed record TrainingExample(
 {
     public int Length => Ids.Count;
     public int NumLossTokens => IsLossToken.Count(f => f);
+
+    /// <summary>An image with no conversation, for tools that only run the vision tower (feature precomputation).</summary>
+    public static TrainingExample ImageOnly(string id, string imagePath) => new(id, imagePath, [], [], []);
 }

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Modeling;
 using FlorenceVL.Engine.Modeling.Decoder;
 using FlorenceVL.Engine.Modeling.KvCache;
@@ -13,21 +14,23 @@ namespace FlorenceVL.Training.Modeling;
 /// The decoder runs through the same <see cref="CausalLM"/> entry points and paged-attention code path serving uses
 /// (each example a fresh prefill), with autograd on.
 /// <para>
-/// When the vision tower is frozen its DBFusion features never change, so they are computed once per image without
-/// autograd and kept (stage 2's "features from the feature store", held in memory here).
+/// When the vision tower is frozen its DBFusion features never change: <see cref="FrozenTowerFeatures"/> serves them from
+/// memory or the shared feature store and computes each missing image once.
 /// </para>
 /// </summary>
 public sealed class FlorenceVLTrainingModel : ITrainableModel
 {
-    private readonly Dictionary<string, Tensor> _fusedFeatureCache = new(StringComparer.Ordinal);
-
-    public FlorenceVLTrainingModel(FlorenceVLModel model)
+    public FlorenceVLTrainingModel(FlorenceVLModel model, IFeatureStore? featureStore = null)
     {
         Model = model;
+        FrozenFeatures = new FrozenTowerFeatures(model, featureStore);
         NamedParameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
     }
 
     public FlorenceVLModel Model { get; }
+
+    /// <summary>Where a frozen tower's features come from (memory, the shared store, or one computation per image).</summary>
+    public FrozenTowerFeatures FrozenFeatures { get; }
 
     public IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters { get; }
 
@@ -60,30 +63,14 @@ public sealed class FlorenceVLTrainingModel : ITrainableModel
         var ids = tensor(batch.Examples.SelectMany(e => e.Ids.Select(id => (long)id)).ToArray(), device: device);
         var embeds = Model.LanguageModel.EmbedTokens(ids);                                          // [N, hidden]
         if (batch.PixelValues is { } pixels)
-            embeds = SpliceImages(embeds, batch.Examples, packed.Starts, VisualEmbeddings(batch.Examples, pixels));
+            embeds = SpliceImages(embeds, batch.Examples, packed.Starts, VisualEmbeddings(batch, pixels));
         using var cache = new PagedKvCache(Model.Config.Text, Model.Placement, packed.NumBlocks, PackedSequences.BlockSize);
         return Model.LanguageModel.Forward(embeds, packed.Metadata, cache);
     }
 
     /// <summary>[numImages, N, hidden]: the projector always runs with autograd; the tower only when it trains.</summary>
-    private Tensor VisualEmbeddings(IReadOnlyList<TrainingExample> examples, Tensor pixels)
-    {
-        if (TowerTrains) return Model.EncodeImages(pixels);
-        var paths = examples.Where(e => e.ImagePath is not null).Select(e => e.ImagePath!).ToList();
-        using (no_grad())
-        {
-            var missing = paths.Select((path, row) => (path, row)).Where(p => !_fusedFeatureCache.ContainsKey(p.path)).ToList();
-            if (missing.Count > 0)
-            {
-                using var rows = tensor(missing.Select(m => (long)m.row).ToArray(), device: pixels.device);
-                using var fused = Model.FusedFeatures(pixels.index_select(0, rows));      // [missing, N, fusedDim]
-                for (var i = 0; i < missing.Count; i++)
-                    _fusedFeatureCache[missing[i].path] = fused[i].clone().DetachFromDisposeScope();
-            }
-        }
-        var features = stack(paths.Select(p => _fusedFeatureCache[p]).ToArray());      // [numImages, N, fusedDim]
-        return Model.Projector.forward(features);
-    }
+    private Tensor VisualEmbeddings(TrainingBatch batch, Tensor pixels) =>
+        TowerTrains ? Model.EncodeImages(pixels) : Model.Projector.forward(FrozenFeatures.Get(batch.ImageHashes, pixels));
 
     private Tensor SpliceImages(Tensor embeds, IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> starts, Tensor visual)
     {
@@ -116,8 +103,7 @@ public sealed class FlorenceVLTrainingModel : ITrainableModel
 
     public void Dispose()
     {
-        foreach (var features in _fusedFeatureCache.Values) features.Dispose();
-        _fusedFeatureCache.Clear();
+        FrozenFeatures.Dispose();
         Model.Dispose();
     }
 }

@@ -9,6 +9,9 @@ namespace FlorenceVL.Training.Modeling;
 /// </summary>
 public sealed record TrainingBatch(IReadOnlyList<TrainingExample> Examples, Tensor? PixelValues) : IDisposable
 {
+    /// <summary>Each image's content hash (as serving computes it), in pixel order: the key of its cached DBFusion features.</summary>
+    public IReadOnlyList<string> ImageHashes { get; init; } = [];
+
     public int NumTokens => Examples.Sum(e => e.Length);
     public int NumLossTokens => Examples.Sum(e => e.NumLossTokens);
 

@@ -42,12 +42,13 @@ public sealed class MicroSetup : IDisposable
         Seed: 5, DType: "float32", Device: "cpu", MaxLength: 256, SkipBad: false);
 
     /// <summary>Loads a model folder and the stage-2 examples tokenized for it.</summary>
-    public (FlorenceVLTrainingModel Model, IReadOnlyList<TrainingExample> Examples, BatchCollator Collator) Load(string? directory = null)
+    public (FlorenceVLTrainingModel Model, IReadOnlyList<TrainingExample> Examples, BatchCollator Collator) Load(string? directory = null,
+        FlorenceVL.Engine.FeatureStore.IFeatureStore? featureStore = null)
     {
         var loaded = LoadedModel.Load(directory ?? ModelDirectory, ModelPlacement.CpuFloat32);
         var encoder = new ExampleEncoder(loaded.Template, loaded.Model.Config.NumVisualTokens, 256);
         var examples = LlavaDatasetReader.Load(Stage2, encoder, skipBad: false).Examples;
-        return (new FlorenceVLTrainingModel(loaded.Model), examples, new BatchCollator(loaded.Preprocessor));
+        return (new FlorenceVLTrainingModel(loaded.Model, featureStore), examples, new BatchCollator(loaded.Preprocessor));
     }
 
     public void Dispose() => _root.Dispose();
