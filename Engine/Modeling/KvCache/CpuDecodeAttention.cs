@@ -18,8 +18,10 @@ internal static unsafe class CpuDecodeAttention
 {
     private const int Lanes = 16; // floats per Vector512
 
+    /// <summary>Inference only: a query that needs gradients (training) takes the libtorch form, which autograd can follow.</summary>
     public static bool Supports(Tensor q, PagedKvCache cache) =>
         Vector512.IsHardwareAccelerated
+        && !q.requires_grad
         && q.device_type == DeviceType.CPU
         && cache.DType is ScalarType.BFloat16 or ScalarType.Float32
         && cache.HeadDim % Lanes == 0;
