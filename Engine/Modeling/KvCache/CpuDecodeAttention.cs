@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -112,13 +113,37 @@ internal static unsafe class CpuDecodeAttention
             var row = scores + g * length;
             for (var v = 0; v < vectors; v++) query[v] = Vector512.Load(queries + g * layout.HeadDim + v * Lanes) * scale;
             for (var t = 0; t < length; t++)
+            {
+                if (t % layout.BlockSize == 0)
+                {
+                    PrefetchBlock(keys, context, t + layout.BlockSize);
+                    PrefetchBlock(values, context, t);
+                }
                 row[t] = Dot(query, keys + context.RowOffset(t), vectors, layout.IsBf16);
+            }
             var inverseSum = 1f / SoftmaxNumerators(row, length);
             for (var v = 0; v < vectors; v++) accumulator[v] = Vector512<float>.Zero;
             for (var t = 0; t < length; t++)
+            {
+                if (t % layout.BlockSize == 0) PrefetchBlock(values, context, t + layout.BlockSize);
                 Axpy(row[t], values + context.RowOffset(t), accumulator, vectors, layout.IsBf16);
+            }
             for (var v = 0; v < vectors; v++) (accumulator[v] * inverseSum).Store(output + g * layout.HeadDim + v * Lanes);
         }
+    }
+
+    /// <summary>
+    /// Asks for the block holding token <paramref name="t"/> ahead of use. A sequence's blocks lie anywhere in the pool,
+    /// so each one starts with a cache miss the hardware prefetcher cannot foresee; with interleaved block tables (the
+    /// engine's, sequences growing together) these misses cost ~10% of a batch-32 decode step.
+    /// </summary>
+    private static void PrefetchBlock(byte* cache, Context context, int t)
+    {
+        if (!Sse.IsSupported || t >= context.Length) return;
+        var layout = context.Layout;
+        var start = cache + context.RowOffset(t - t % layout.BlockSize);
+        var bytes = layout.BlockSize * layout.HeadDim * layout.ElementSize;
+        for (var offset = 0; offset < bytes; offset += 64) Sse.Prefetch0(start + offset);
     }
 
     private static float Dot(Vector512<float>* query, byte* row, int vectors, bool bf16)
