@@ -92,5 +92,7 @@ public sealed class Trainer(StageConfig stage, ITrainableModel model, IReadOnlyL
         return directory;
     }
 
-    private LengthGroupedBatcher Batcher() => new(examples.Select(e => e.Length).ToList(), stage.Optimization.BatchSize, stage.Seed);
+    // A mega-batch of one batch only reorders within the batch: plain shuffled batches.
+    private LengthGroupedBatcher Batcher() => new(examples.Select(e => e.Length).ToList(), stage.Optimization.BatchSize, stage.Seed,
+        megabatchFactor: stage.Optimization.GroupByLength ? LengthGroupedBatcher.DefaultMegabatchFactor : 1);
 }

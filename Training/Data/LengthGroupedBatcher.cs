@@ -5,8 +5,10 @@ namespace FlorenceVL.Training.Data;
 /// <c>batchSize * megabatchFactor</c>, sort each by length so a batch holds similar lengths (little padding), then
 /// shuffle the order of batches. A pure function of (seed, epoch), so resuming at (epoch, batch) replays the same data.
 /// </summary>
-public sealed class LengthGroupedBatcher(IReadOnlyList<int> lengths, int batchSize, int seed, int megabatchFactor = 8)
+public sealed class LengthGroupedBatcher(IReadOnlyList<int> lengths, int batchSize, int seed, int megabatchFactor = LengthGroupedBatcher.DefaultMegabatchFactor)
 {
+    public const int DefaultMegabatchFactor = 8;
+
     public int NumBatchesPerEpoch => (lengths.Count + batchSize - 1) / batchSize;
 
     public IReadOnlyList<int[]> Batches(int epoch)

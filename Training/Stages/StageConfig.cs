@@ -2,7 +2,11 @@ using FlorenceVL.Training.Data;
 
 namespace FlorenceVL.Training.Stages;
 
-/// <summary>Optimisation settings of a stage (AdamW, cosine schedule with warm-up, accumulation, clipping).</summary>
+/// <summary>
+/// Optimisation settings of a stage (AdamW, cosine schedule with warm-up, accumulation, clipping). GroupByLength
+/// batches similar lengths together (LLaVA's sampler); where length follows the kind of example (one question type per
+/// length), that makes batches of one kind, so it can be turned off for plain shuffled batches.
+/// </summary>
 public sealed record OptimizationSettings(
     IReadOnlyDictionary<ModelPart, double> LearningRates,
     int Epochs,
@@ -14,7 +18,8 @@ public sealed record OptimizationSettings(
     double MaxGradNorm,
     double Beta1 = 0.9,
     double Beta2 = 0.999,
-    double Eps = 1e-8);
+    double Eps = 1e-8,
+    bool GroupByLength = true);
 
 /// <summary>Where and how often the run writes: checkpoints every SaveEvery optimiser steps (and at the end), logs every LogEvery.</summary>
 public sealed record OutputSettings(string Directory, int? SaveEvery, int LogEvery, string? SaveDType);

@@ -13,7 +13,7 @@ namespace FlorenceVL.Training.Stages;
 ///   "trainable": ["vision_tower", "projector", "llm"], "learning_rate": 1e-5, "learning_rates": { "projector": 1e-4 },
 ///   "epochs": 1, "max_steps": null, "batch_size": 16, "grad_accumulation": 1, "warmup_ratio": 0.03,
 ///   "weight_decay": 0.0, "max_grad_norm": 1.0, "seed": 42, "dtype": "float32", "device": "cpu",
-///   "max_length": 2048, "save_every": 500, "log_every": 10, "skip_bad": false }
+///   "max_length": 2048, "save_every": 500, "log_every": 10, "skip_bad": false, "group_by_length": true }
 /// </code>
 /// </summary>
 public static class StageFile
@@ -50,7 +50,7 @@ public static class StageFile
         var rates = trainable.Distinct().ToDictionary(p => p, p => overrides.GetValueOrDefault(p, baseRate));
         var optimization = new OptimizationSettings(
             rates, dto.Epochs ?? 1, dto.MaxSteps, dto.BatchSize ?? 16, dto.GradAccumulation ?? 1, dto.WarmupRatio ?? 0.03,
-            dto.WeightDecay ?? 0.0, dto.MaxGradNorm ?? 1.0);
+            dto.WeightDecay ?? 0.0, dto.MaxGradNorm ?? 1.0, GroupByLength: dto.GroupByLength ?? true);
         var config = new StageConfig(
             dto.Name ?? Path.GetFileNameWithoutExtension(file),
             kind,
@@ -100,6 +100,6 @@ internal sealed record StageFileDto(
     IReadOnlyList<string>? Trainable, double? LearningRate, Dictionary<string, double>? LearningRates,
     int? Epochs, int? MaxSteps, int? BatchSize, int? GradAccumulation, double? WarmupRatio, double? WeightDecay,
     double? MaxGradNorm, int? Seed, string? Dtype, string? Device, int? MaxLength, int? SaveEvery, int? LogEvery,
-    string? SaveDtype, bool? SkipBad);
+    string? SaveDtype, bool? SkipBad, bool? GroupByLength);
 
 internal sealed record DataDto(string? Json, string? Images);

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace FlorenceVL.Engine.Inference.Sampling;
@@ -16,7 +17,7 @@ internal static class LogitsProcessor
         {
             using var seen = tensor(row.PromptTokenIds.Concat(row.OutputTokenIds).Distinct().Select(t => (long)t).ToArray(), device: logits.device);
             using var values = logits.index_select(0, seen);
-            using var penalised = where(values > 0, values / p.RepetitionPenalty, values * p.RepetitionPenalty);
+            using var penalised = where(values.GreaterThan(0), values.DividedBy(p.RepetitionPenalty), values.Times(p.RepetitionPenalty));
             logits = logits.index_copy(0, seen, penalised);
         }
         if ((p.PresencePenalty != 0f || p.FrequencyPenalty != 0f) && row.OutputTokenIds.Count > 0)
@@ -32,11 +33,11 @@ internal static class LogitsProcessor
     /// <summary>Temperature-scaled logits with every token outside top-k / top-p / min-p set to -inf.</summary>
     public static Tensor Truncate(Tensor logits, SamplingParams p)
     {
-        var scaled = logits / p.Temperature;
+        var scaled = logits.DividedBy(p.Temperature);
         if (p.TopK is { } k && k < scaled.shape[0])
         {
             using var kth = scaled.topk(k).values[k - 1];
-            scaled = scaled.masked_fill(scaled < kth, float.NegativeInfinity);
+            scaled = scaled.Filled(scaled < kth, float.NegativeInfinity);
         }
         if (p.TopP < 1f)
         {
@@ -44,15 +45,15 @@ internal static class LogitsProcessor
             using var sortedProbs = sorted.softmax(0);
             using var cumulative = sortedProbs.cumsum(0);
             // Drop a token once the mass before it already reaches top_p; the most likely token always stays.
-            using var dropSorted = (cumulative - sortedProbs) >= p.TopP;
+            using var dropSorted = (cumulative - sortedProbs).AtLeast(p.TopP);
             using var drop = zeros_like(dropSorted).scatter(0, order, dropSorted);
-            scaled = scaled.masked_fill(drop, float.NegativeInfinity);
+            scaled = scaled.Filled(drop, float.NegativeInfinity);
             sorted.Dispose(); order.Dispose();
         }
         if (p.MinP > 0f)
         {
             using var probs = scaled.softmax(0);
-            scaled = scaled.masked_fill(probs < probs.max() * p.MinP, float.NegativeInfinity);
+            scaled = scaled.Filled(probs < probs.max().Times(p.MinP), float.NegativeInfinity);
         }
         return scaled;
     }

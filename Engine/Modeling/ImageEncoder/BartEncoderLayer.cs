@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Runtime;
 using FlorenceVL.Engine.Configuration;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -28,9 +29,9 @@ internal sealed class BartEncoderLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates) // hiddenStates: [N, L, d]
     {
         using var scope = NewDisposeScope();
-        var attended = _selfAttnLayerNorm.forward(hiddenStates + _selfAttn.forward(hiddenStates));
+        var attended = _selfAttnLayerNorm.forward(hiddenStates.Plus(_selfAttn.forward(hiddenStates)));
         var feedForward = _fc2.forward(nn.functional.gelu(_fc1.forward(attended)));
-        var output = _finalLayerNorm.forward(attended + feedForward);
+        var output = _finalLayerNorm.forward(attended.Plus(feedForward));
         return output.MoveToOuterDisposeScope(); // [N, L, d]
     }
 }

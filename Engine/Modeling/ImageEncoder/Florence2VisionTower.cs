@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Runtime;
 using FlorenceVL.Engine.Configuration;
 using FlorenceVL.Engine.Modeling.Projector;
 using FlorenceVL.Engine.Modeling.Vision;
@@ -52,8 +53,8 @@ public sealed class Florence2VisionTower : nn.Module
         using var scope = NewDisposeScope();
         var featureMap = _davit.forward(ToPlacement(pixelValues));                           // [B, C, h, w]
         var grid = GridSize.Of(featureMap);
-        var positioned = featureMap.permute(0, 2, 3, 1) + _imagePosEmbed.forward(grid);      // [B, h, w, C]
-        var tokens = positioned.flatten(1, 2) + _visualTemporalEmbed.forward(1);              // [B, h*w, C], frame 0
+        var positioned = featureMap.permute(0, 2, 3, 1).Plus(_imagePosEmbed.forward(grid));      // [B, h, w, C]
+        var tokens = positioned.flatten(1, 2).Plus(_visualTemporalEmbed.forward(1));              // [B, h*w, C], frame 0
         var withGlobal = cat([tokens.mean([1], keepdim: true), tokens], 1);                   // [B, 1 + h*w, C]
         var output = _imageProjNorm.forward(withGlobal.matmul(_imageProjection));             // [B, 1 + h*w, d]
         return output.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -28,7 +29,7 @@ internal sealed class ChannelAttention : GridModule
         using var scope = NewDisposeScope();
         var (batch, numTokens, channels) = (tokens.shape[0], tokens.shape[1], tokens.shape[2]);
         var qkv = _qkv.forward(tokens).view(batch, numTokens, 3, _numGroups, channels / _numGroups).permute(2, 0, 3, 1, 4); // [3, B, G, N, Cg]
-        var query = qkv[0] * Math.Pow(numTokens, -0.5);
+        var query = qkv[0].Times(Math.Pow(numTokens, -0.5));
         var attention = query.transpose(-1, -2).matmul(qkv[1]).softmax(-1);                // [B, G, Cg, Cg]
         var attended = attention.matmul(qkv[2].transpose(-1, -2)).transpose(-1, -2);       // [B, G, N, Cg]
         var output = _proj.forward(attended.transpose(1, 2).reshape(batch, numTokens, channels));

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -25,7 +26,7 @@ internal sealed class PreNorm : GridModule
     {
         using var scope = NewDisposeScope();
         var normed = _norm is null ? tokens : _norm.forward(tokens);
-        var output = tokens + _fn.forward(normed, grid);
+        var output = tokens.Plus(_fn.forward(normed, grid));
         return output.MoveToOuterDisposeScope(); // [B, H*W, C]
     }
 }

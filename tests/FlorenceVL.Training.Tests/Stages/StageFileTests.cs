@@ -38,6 +38,14 @@ public class StageFileTests
         Assert.Equal(dir.Combine("d.json"), config.Train.JsonPath);
     }
 
+    [Fact]
+    public void Batches_group_by_length_unless_the_stage_file_turns_it_off()
+    {
+        const string Base = """{ "stage": "pretraining", "model": "m", "output": "o", "train": { "json": "d.json", "images": "img" } """;
+        Assert.True(Load(Base + "}").Optimization.GroupByLength);
+        Assert.False(Load(Base + """, "group_by_length": false }""").Optimization.GroupByLength);
+    }
+
     [Theory]
     [InlineData("""{ "stage": "pretraining", "output": "o", "train": { "json": "d", "images": "i" } }""", "\"model\" is required")]
     [InlineData("""{ "stage": "finetune", "model": "m", "output": "o", "train": { "json": "d", "images": "i" } }""", "\"stage\" must be")]
