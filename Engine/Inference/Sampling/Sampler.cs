@@ -14,10 +14,12 @@ public static class Sampler
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        if (rows.All(r => !NeedsProcessing(r) && !r.Params.Logprobs))
+            return ArgmaxOnly(logits);
         var raw = logits.to_type(ScalarType.Float32);
         var wantsLogprobs = rows.Any(r => r.Params.Logprobs);
         var logprobs = wantsLogprobs ? raw.log_softmax(-1) : null;
-        var greedyIds = raw.argmax(-1).cpu().data<long>().ToArray();
+        var greedyIds = HostArgmax.Supports(raw) ? HostArgmax.Rows(raw) : raw.argmax(-1).cpu().data<long>().ToArray();
         var results = new SampledToken[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
@@ -26,6 +28,17 @@ public static class Sampler
             results[i] = row.Params.Logprobs ? WithLogprobs(tokenId, logprobs![i], row.Params.TopLogprobs) : new SampledToken(tokenId, null, null);
         }
         return results;
+    }
+
+    /// <summary>
+    /// Every row greedy without penalties or log-probabilities: one argmax in the logits' own dtype (on the CPU a
+    /// vectorised scan, see <see cref="HostArgmax"/>). Widening bf16 to float32 is exact, so this picks what the float32
+    /// path picks (the first maximum either way).
+    /// </summary>
+    private static SampledToken[] ArgmaxOnly(Tensor logits)
+    {
+        var ids = HostArgmax.Supports(logits) ? HostArgmax.Rows(logits) : logits.argmax(-1).cpu().data<long>().ToArray();
+        return ids.Select(id => new SampledToken((int)id, null, null)).ToArray();
     }
 
     private static bool NeedsProcessing(SamplingRow row) =>

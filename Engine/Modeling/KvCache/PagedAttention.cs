@@ -42,22 +42,34 @@ public static class PagedAttention
         return attended.transpose(0, 1);                                                 // [n, heads, d]
     }
 
+    /// <summary>One-token queries of several sequences: read straight from the cache on an AVX-512 CPU, else with libtorch ops.</summary>
+    private static Tensor AttendDecodes(int layer, Tensor q, DecodeBatch batch, PagedKvCache cache) =>
+        CpuDecodeAttention.Supports(q, cache) && batch.HostBlockIds is not null
+            ? CpuDecodeAttention.Attend(layer, q, batch, cache)
+            : AttendDecodesWithTorch(layer, q, batch, cache);
+
     /// <summary>
-    /// One-token queries of several sequences in one padded attention. For GQA the query heads sharing a KV head become that
-    /// head's query rows ([B, kvHeads, groups, d]), so cached K/V are read once and never repeated per query head.
+    /// One-token queries of several sequences in one padded attention, as batched matmuls over (KV head, sequence) pairs:
+    /// the cache is head-major, so the gathered blocks are already [kvHeads * numDecodes, paddedContext, headDim] and
+    /// are multiplied without a copy. For GQA the query heads sharing a KV head become that pair's query rows, so
+    /// cached K/V are read once and never repeated per query head.
     /// Written as two matmuls around a float32 softmax (HF's eager attention) rather than SDPA: libtorch's CPU SDPA in
     /// bfloat16 took ~10x longer than this for decode shapes (batch 32, context 176: 4.6-12 ms against 0.4-0.6 ms per layer).
     /// </summary>
-    private static Tensor AttendDecodes(int layer, Tensor q, DecodeBatch batch, PagedKvCache cache)
+    internal static Tensor AttendDecodesWithTorch(int layer, Tensor q, DecodeBatch batch, PagedKvCache cache)
     {
         var (numTokens, heads, headDim) = (q.shape[0], q.shape[1], q.shape[2]);
-        var kvHeads = cache.NumKvHeads;
-        var queries = q.reshape(numTokens, kvHeads, heads / kvHeads, headDim);
-        var keys = cache.Keys(layer).index_select(0, batch.BlockIds).view(numTokens, batch.PaddedContext, kvHeads, headDim).transpose(1, 2);
-        var values = cache.Values(layer).index_select(0, batch.BlockIds).view(numTokens, batch.PaddedContext, kvHeads, headDim).transpose(1, 2);
-        var scores = queries.matmul(keys.transpose(-1, -2)).mul_(1.0 / Math.Sqrt(headDim));      // [B, kvHeads, groups, context]
-        var weights = scores.masked_fill(batch.Mask.logical_not(), float.NegativeInfinity).softmax(-1, ScalarType.Float32);
-        return weights.to_type(q.dtype).matmul(values).reshape(numTokens, heads, headDim);
+        var kvHeads = (long)cache.NumKvHeads;
+        var groups = heads / kvHeads;
+        var pairs = kvHeads * numTokens;
+        var queries = q.reshape(numTokens, kvHeads, groups, headDim).transpose(0, 1).reshape(pairs, groups, headDim);
+        var keys = cache.GatherBlocks(cache.Keys(layer), batch.BlockIds).view(pairs, batch.PaddedContext, headDim);
+        var values = cache.GatherBlocks(cache.Values(layer), batch.BlockIds).view(pairs, batch.PaddedContext, headDim);
+        var scores = queries.bmm(keys.transpose(1, 2)).mul_(1.0 / Math.Sqrt(headDim))
+            .view(kvHeads, numTokens, groups, batch.PaddedContext);
+        var weights = scores.masked_fill(batch.Padding, float.NegativeInfinity).softmax(-1, ScalarType.Float32);
+        var attended = weights.to_type(q.dtype).view(pairs, groups, batch.PaddedContext).bmm(values);   // [pairs, groups, d]
+        return attended.view(kvHeads, numTokens, groups, headDim).transpose(0, 1).reshape(numTokens, heads, headDim);
     }
 
     /// <summary>[n, kvHeads, d] -> [n, kvHeads * groups, d], each KV head serving its consecutive query heads.</summary>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FlorenceVL.Engine.Modeling.KvCache;
@@ -42,21 +43,32 @@ public sealed record PrefillChunk(SequenceSlice Sequence, Tensor? Mask)
 /// <summary>
 /// All one-token decodes of a step, padded to the longest block table so that one SDPA call serves them all.
 /// TokenRows: their rows in the flat batch (null when the whole batch is decodes in order). BlockIds:
-/// [numDecodes * maxBlocks] padded with block 0. Mask: [numDecodes, 1, 1, maxBlocks * blockSize], true below each
-/// sequence's context length.
+/// [numDecodes * maxBlocks] padded with block 0. Padding: [1, numDecodes, 1, maxBlocks * blockSize], true at and beyond each
+/// sequence's context length (the positions attention must not see), shaped for scores [kvHeads, numDecodes, groups, context].
+/// On the CPU the same block ids and lengths are kept on the host too (HostBlockIds [numDecodes * MaxBlocks]), for
+/// <see cref="CpuDecodeAttention"/>; elsewhere HostBlockIds is null so planning never syncs with the device.
 /// </summary>
-public sealed record DecodeBatch(int Count, Tensor? TokenRows, Tensor BlockIds, int PaddedContext, Tensor Mask)
+public sealed record DecodeBatch(int Count, Tensor? TokenRows, Tensor BlockIds, int PaddedContext, Tensor Padding)
 {
+    public int MaxBlocks { get; private init; }
+    public int[] ContextLengths { get; private init; } = [];
+    public int[]? HostBlockIds { get; private init; }
+
     public static DecodeBatch Build(IReadOnlyList<SequenceSlice> decodes, int numTokens, int blockSize, Device device)
     {
         var maxBlocks = decodes.Max(s => (s.ContextLength + blockSize - 1) / blockSize);
         var padded = decodes.Select(s => PadBlocks(s, maxBlocks, blockSize)).ToArray();
         var blockIds = cat(padded, 0);
         var lengths = tensor(decodes.Select(s => (long)s.ContextLength).ToArray()).to(device);
-        var mask = (arange(maxBlocks * blockSize, ScalarType.Int64, device).unsqueeze(0) < lengths.unsqueeze(1)).view(decodes.Count, 1, 1, -1);
+        var padding = (arange(maxBlocks * blockSize, ScalarType.Int64, device).unsqueeze(0) >= lengths.unsqueeze(1)).view(1, decodes.Count, 1, -1);
         var inOrder = decodes.Count == numTokens && decodes.Select((s, i) => s.QueryStart == i).All(x => x);
         var rows = inOrder ? null : tensor(decodes.Select(s => (long)s.QueryStart).ToArray()).to(device);
-        return new DecodeBatch(decodes.Count, rows, blockIds, maxBlocks * blockSize, mask);
+        return new DecodeBatch(decodes.Count, rows, blockIds, maxBlocks * blockSize, padding)
+        {
+            MaxBlocks = maxBlocks,
+            ContextLengths = decodes.Select(s => s.ContextLength).ToArray(),
+            HostBlockIds = device.type == DeviceType.CPU ? blockIds.data<long>().Select(id => checked((int)id)).ToArray() : null,
+        };
     }
 
     private static Tensor PadBlocks(SequenceSlice sequence, int maxBlocks, int blockSize)

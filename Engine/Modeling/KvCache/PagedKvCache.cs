@@ -4,13 +4,15 @@ using static TorchSharp.torch;
 namespace FlorenceVL.Engine.Modeling.KvCache;
 
 /// <summary>
-/// The paged key/value store: per layer, K and V of shape [numBlocks, blockSize, numKvHeads, headDim], allocated once
+/// The paged key/value store: per layer, K and V of shape [numKvHeads, numBlocks, blockSize, headDim], allocated once
 /// (one zeroed allocation, so masked padding never meets uninitialised NaNs) on the model's device and dtype. Which
 /// blocks belong to which sequence is the caller's business (block tables in <see cref="AttentionMetadata"/>).
+/// Heads lead so that gathering blocks yields each head's context as one contiguous [tokens, headDim] matrix: the
+/// decode attention multiplies the gathered blocks in place instead of copying them into a head-major layout.
 /// </summary>
 public sealed class PagedKvCache : IDisposable
 {
-    private readonly Tensor _storage; // [layers, 2, numBlocks, blockSize, kvHeads, headDim]
+    private readonly Tensor _storage; // [layers, 2, kvHeads, numBlocks, blockSize, headDim]
 
     public PagedKvCache(TextConfig config, ModelPlacement placement, int numBlocks, int blockSize)
     {
@@ -21,7 +23,8 @@ public sealed class PagedKvCache : IDisposable
         BlockSize = blockSize;
         NumKvHeads = config.NumKeyValueHeads;
         HeadDim = config.HeadDim;
-        _storage = zeros([NumLayers, 2, numBlocks, blockSize, NumKvHeads, HeadDim], placement.DType, placement.Device);
+        DType = placement.DType;
+        _storage = zeros([NumLayers, 2, NumKvHeads, numBlocks, blockSize, HeadDim], placement.DType, placement.Device);
     }
 
     /// <summary>As many blocks as fit in <paramref name="bytes"/>.</summary>
@@ -43,9 +46,10 @@ public sealed class PagedKvCache : IDisposable
     public int BlockSize { get; }
     public int NumKvHeads { get; }
     public int HeadDim { get; }
+    public ScalarType DType { get; }
     public int NumSlots => NumBlocks * BlockSize;
 
-    /// <summary>[numBlocks, blockSize, kvHeads, headDim], a view into the shared storage.</summary>
+    /// <summary>[kvHeads, numBlocks, blockSize, headDim], a view into the shared storage.</summary>
     public Tensor Keys(int layer) => _storage[layer, 0];
 
     public Tensor Values(int layer) => _storage[layer, 1];
@@ -54,11 +58,11 @@ public sealed class PagedKvCache : IDisposable
     public void Write(int layer, Tensor keys, Tensor values, Tensor slotMapping)
     {
         using var scope = NewDisposeScope();
-        Keys(layer).view(NumSlots, NumKvHeads, HeadDim).index_copy_(0, slotMapping, keys);
-        Values(layer).view(NumSlots, NumKvHeads, HeadDim).index_copy_(0, slotMapping, values);
+        Keys(layer).view(NumKvHeads, NumSlots, HeadDim).index_copy_(1, slotMapping, keys.transpose(0, 1));
+        Values(layer).view(NumKvHeads, NumSlots, HeadDim).index_copy_(1, slotMapping, values.transpose(0, 1));
     }
 
-    /// <summary>One sequence's first <paramref name="contextLength"/> tokens of K and V, each [contextLength, kvHeads, headDim].</summary>
+    /// <summary>One sequence's first <paramref name="contextLength"/> tokens of K and V, each [contextLength, kvHeads, headDim] (a transposed view).</summary>
     public (Tensor Keys, Tensor Values) Gather(int layer, Tensor blockTable, int contextLength)
     {
         using var scope = NewDisposeScope();
@@ -66,10 +70,18 @@ public sealed class PagedKvCache : IDisposable
         if (blockTable.shape[0] < numBlocks)
             throw new ArgumentException($"a context of {contextLength} tokens needs {numBlocks} blocks but the block table has {blockTable.shape[0]}.");
         var ids = blockTable.narrow(0, 0, numBlocks);
-        var keys = Keys(layer).index_select(0, ids).view(-1, NumKvHeads, HeadDim).narrow(0, 0, contextLength);
-        var values = Values(layer).index_select(0, ids).view(-1, NumKvHeads, HeadDim).narrow(0, 0, contextLength);
+        var keys = GatherBlocks(Keys(layer), ids).narrow(1, 0, contextLength).transpose(0, 1);
+        var values = GatherBlocks(Values(layer), ids).narrow(1, 0, contextLength).transpose(0, 1);
         return (keys.MoveToOuterDisposeScope(), values.MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// The blocks <paramref name="blockIds"/> of every head, in order: [kvHeads, blockIds.Length * blockSize, headDim]. With
+    /// the block tables of several sequences padded to one length and concatenated, head h's rows for sequence b are
+    /// the b-th run of that length.
+    /// </summary>
+    public Tensor GatherBlocks(Tensor layerKeysOrValues, Tensor blockIds) =>
+        layerKeysOrValues.index_select(1, blockIds).view(NumKvHeads, -1, HeadDim);
 
     private static long ElementSize(ScalarType dtype) => dtype switch
     {

@@ -18,7 +18,7 @@ public class PagedKvCacheTests
         using var cache = PagedKvCache.FromByteBudget(config, ModelPlacement.CpuFloat32, 10 * perBlock + perBlock / 2, blockSize: 8);
         Assert.Equal(10, cache.NumBlocks);
         using var keys = cache.Keys(1);
-        Assert.Equal(new long[] { 10, 8, 2, 16 }, keys.shape);
+        Assert.Equal(new long[] { 2, 10, 8, 16 }, keys.shape);
     }
 
     [Fact]
