@@ -91,11 +91,17 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
     public async Task A_client_that_disconnects_mid_stream_aborts_its_generation_and_frees_its_KV_blocks()
     {
         using var http = Server.CreateClient();
+        // A client that really hangs up: by default HttpClient drains up to 1 MB of an abandoned response to reuse the
+        // connection, which with a fast engine reads the whole stream and the server never sees a disconnect.
+        using var hangingUp = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0, PooledConnectionLifetime = TimeSpan.Zero })
+        {
+            BaseAddress = Server.BaseAddress,
+        };
         var body = $$"""{"model":"{{ApiFactory.Model}}","stream":true,"max_tokens":200,"n":16,"temperature":1,"seed":3,"messages":[{"role":"user","content":"Go on and on."}]}""";
         var abortsBefore = Metric(await http.GetStringAsync("/metrics"), "florencevl_requests_total{status=\"abort\"}") ?? 0;
 
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") })
-        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        using (var response = await hangingUp.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
