@@ -12,7 +12,12 @@ internal static class CommandLine
             case "parity":
                 exitCode = ParityCommand.Run(args[1..], Console.Out);
                 return true;
-            case "bench": exitCode = BenchCommand.Run(args[1..], Console.Out); return true;
+            case "bench":
+                exitCode = BenchCommand.Run(args[1..], Console.Out);
+                return true;
+            case "bench-feature-store":
+                exitCode = FeatureStoreBenchCommand.Run(args[1..], Console.Out);
+                return true;
             default:
                 return false;
         }
