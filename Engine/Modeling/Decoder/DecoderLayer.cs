@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Runtime;
 using FlorenceVL.Engine.Configuration;
 using FlorenceVL.Engine.Modeling.KvCache;
 using TorchSharp;
@@ -26,7 +27,7 @@ internal sealed class DecoderLayer : nn.Module
     public Tensor Forward(Tensor hidden, RotaryAngles rope, PagedAttentionPlan plan, PagedKvCache cache)
     {
         using var scope = NewDisposeScope();
-        var afterAttention = hidden + _selfAttn.Forward(_inputLayernorm.forward(hidden), rope, plan, cache);
-        return (afterAttention + _mlp.forward(_postAttentionLayernorm.forward(afterAttention))).MoveToOuterDisposeScope();
+        var afterAttention = hidden.Plus(_selfAttn.Forward(_inputLayernorm.forward(hidden), rope, plan, cache));
+        return afterAttention.Plus(_mlp.forward(_postAttentionLayernorm.forward(afterAttention))).MoveToOuterDisposeScope();
     }
 }

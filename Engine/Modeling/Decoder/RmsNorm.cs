@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -26,7 +27,7 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to_type(ScalarType.Float32);
-        var normalized = x * rsqrt(x.pow(2).mean([-1L], keepdim: true) + _eps);
+        var normalized = x * rsqrt(x.square().mean([-1L], keepdim: true).Plus(_eps));
         return (_weight * normalized.to_type(input.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace FlorenceVL.Engine.Modeling.Decoder;
@@ -11,6 +12,6 @@ internal sealed record RotaryAngles(Tensor Cos, Tensor Sin)
         using var scope = NewDisposeScope();
         var half = x.shape[^1] / 2;
         var rotated = cat([x.narrow(-1, half, half).neg(), x.narrow(-1, 0, half)], -1);
-        return (x * Cos.unsqueeze(1) + rotated * Sin.unsqueeze(1)).MoveToOuterDisposeScope();
+        return (x * Cos.unsqueeze(1)).Plus(rotated * Sin.unsqueeze(1)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace FlorenceVL.Engine.Modeling.KvCache;
@@ -65,9 +66,9 @@ public static class PagedAttention
         var queries = q.reshape(numTokens, kvHeads, groups, headDim).transpose(0, 1).reshape(pairs, groups, headDim);
         var keys = cache.GatherBlocks(cache.Keys(layer), batch.BlockIds).view(pairs, batch.PaddedContext, headDim);
         var values = cache.GatherBlocks(cache.Values(layer), batch.BlockIds).view(pairs, batch.PaddedContext, headDim);
-        var scores = queries.bmm(keys.transpose(1, 2)).mul_(1.0 / Math.Sqrt(headDim))
+        var scores = queries.bmm(keys.transpose(1, 2)).Times(1.0 / Math.Sqrt(headDim))
             .view(kvHeads, numTokens, groups, batch.PaddedContext);
-        var weights = scores.masked_fill(batch.Padding, float.NegativeInfinity).softmax(-1, ScalarType.Float32);
+        var weights = scores.Filled(batch.Padding, float.NegativeInfinity).softmax(-1, ScalarType.Float32);
         var attended = weights.to_type(q.dtype).view(pairs, groups, batch.PaddedContext).bmm(values);   // [pairs, groups, d]
         return attended.view(kvHeads, numTokens, groups, headDim).transpose(0, 1).reshape(numTokens, heads, headDim);
     }

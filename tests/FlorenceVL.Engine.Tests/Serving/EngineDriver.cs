@@ -37,7 +37,7 @@ internal static class EngineDriver
     /// <summary>Gauges are published by the engine thread just after it reports events: poll briefly instead of racing it.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, string what)
     {
-        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
+        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
         Assert.True(condition(), $"expected: {what}");
     }
 }
