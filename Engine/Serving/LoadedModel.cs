@@ -1,3 +1,4 @@
+using TorchSharp;
 using FlorenceVL.Engine.Configuration;
 using FlorenceVL.Engine.Modeling;
 using FlorenceVL.Engine.Processing.Images;
@@ -19,6 +20,8 @@ public sealed record LoadedModel(
     public static LoadedModel Load(EngineOptions options)
     {
         var placement = new ModelPlacement(ParseDevice(options.Device), options.DType);
+        if (options.DType == ScalarType.Float16 && placement.Device.type == DeviceType.CPU)
+            throw new ModelConfigException("float16 is supported on CUDA only (half-precision matmuls on CPU are unusably slow): use bfloat16 or float32 on cpu.");
         var tokenizer = TokenizerLoader.FromModelDirectory(options.ModelPath);
         var (model, report) = FlorenceVLModelLoader.Load(options.ModelPath, placement);
         model.eval();

@@ -14,9 +14,9 @@ public class BatchedEqualsAloneTests
          "Is there a circle?", "Tell me a story about it.", "Where?", "Why is the sky blue today?", "Count.", "Shape?", "Read it.",
          "What is on the top?", "And the bottom?", "Is it big?", "Name the colours please."];
 
-    private static IReadOnlyList<GenerationRequest> Requests() => Questions.Select((q, i) =>
+    private static IReadOnlyList<GenerationRequest> Requests(int extraTokens = 0) => Questions.Select((q, i) =>
         EngineDriver.Request(q, i % 3 == 2 ? [] : i % 4 == 0 ? [TestModel.Png(i), TestModel.Png(100 + i)] : [TestModel.Png(i % 5)],
-            new SamplingParams { Temperature = 0, MaxTokens = 6 + i % 5, IgnoreEos = true })).ToList();
+            new SamplingParams { Temperature = 0, MaxTokens = 6 + i % 5 + extraTokens, IgnoreEos = true })).ToList();
 
     private static async Task<IReadOnlyList<string>> Alone(EngineOptions options)
     {
@@ -57,7 +57,8 @@ public class BatchedEqualsAloneTests
     public async Task Preemption_really_happens_under_the_small_kv_budget()
     {
         using var engine = InferenceEngine.Start(OptionsFor("preemption"));
-        await Task.WhenAll(Requests().Select(r => EngineDriver.RunAsync(engine, r)));
+        // Long generations keep all sixteen sequences alive together, whatever the machine's speed.
+        await Task.WhenAll(Requests(extraTokens: 80).Select(r => EngineDriver.RunAsync(engine, r)));
         Assert.True(engine.Metrics.Scheduler.NumPreemptions > 0, "expected the small KV budget to force preemption");
     }
 
