@@ -78,7 +78,7 @@ public sealed class ConfigurationTests
     {
         await using var server = ServerProcess.Start(
             new Dictionary<string, string> { ["FlorenceVL__Model__ServedModelName"] = "my-vlm" },
-            "--model", Path.Combine("models", "florence-vl-tiny"));
+            extraArgs: ["--model", Path.Combine("models", "florence-vl-tiny")]);
         await server.WaitUntilReadyAsync();
         using var client = server.CreateClient();
 

@@ -1,4 +1,4 @@
-namespace FlorenceVL.Deployment.Tests.Infrastructure;
+namespace FlorenceVL.Tests.Shared;
 
 /// <summary>Paths in the repository the tests run from (found by walking up to FlorenceVL.Api.sln).</summary>
 public static class Repository

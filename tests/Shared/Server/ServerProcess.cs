@@ -3,11 +3,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace FlorenceVL.Api.Tests.Infrastructure;
+namespace FlorenceVL.Tests.Shared;
 
 /// <summary>
-/// The server as users run it: a separate `dotnet FlorenceVL.Api.dll --urls http://127.0.0.1:PORT` process on a free
-/// loopback port, configured only through the environment and the command line.
+/// The server as users and pods run it: a separate `dotnet FlorenceVL.Api.dll --urls http://127.0.0.1:PORT` process on a
+/// free loopback port, configured only through the environment and the command line, stopped with SIGTERM or a kill.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -26,6 +26,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public int Port => BaseAddress.Port;
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
@@ -35,8 +37,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts a server; <paramref name="environment"/> entries override settings (FlorenceVL__Section__Key).</summary>
-    public static ServerProcess Start(IReadOnlyDictionary<string, string>? environment = null, params string[] extraArgs)
+    /// <summary>Starts <paramref name="assembly"/> (the built server by default); <paramref name="environment"/> entries
+    /// override settings (FlorenceVL__Section__Key) and <paramref name="extraArgs"/> follow the --urls switch.</summary>
+    public static ServerProcess Start(IReadOnlyDictionary<string, string>? environment = null, string? assembly = null, params string[] extraArgs)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
@@ -46,7 +49,7 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[Repository.ApiAssembly, "--urls", baseAddress.ToString().TrimEnd('/'), .. extraArgs])
+        foreach (var arg in (string[])[assembly ?? Repository.ApiAssembly, "--urls", baseAddress.ToString().TrimEnd('/'), .. extraArgs])
             start.ArgumentList.Add(arg);
         start.Environment["FlorenceVL__Model__Path"] = "models/florence-vl-tiny"; // the test model; an empty override serves the default
         start.Environment["FlorenceVL__Scheduler__KvCacheBytes"] = (8 * 1024 * 1024).ToString();
@@ -61,11 +64,30 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task WaitUntilReadyAsync()
     {
         using var client = CreateClient();
-        var waiting = Ready.WaitAsync(client, TimeSpan.FromSeconds(90));
-        var exited = _process.WaitForExitAsync();
-        if (await Task.WhenAny(waiting, exited) == exited)
-            throw new InvalidOperationException($"The server exited with code {_process.ExitCode}:\n{Output}");
-        await waiting;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}:\n{Output}");
+            try
+            {
+                using var response = await client.GetAsync("/health/ready");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The server was not ready within 120 s:\n{Output}");
+    }
+
+    /// <summary>What the kubelet sends when a pod is deleted.</summary>
+    public void SendSigterm()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed.");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -92,27 +114,10 @@ public sealed class ServerProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-}
-
-/// <summary>
-/// One ready server process shared by a test class. It runs one sequence at a time, so a request with n choices takes
-/// n times as long: long enough for a client to disconnect while the tiny model is still generating.
-/// </summary>
-public sealed class ServerProcessFixture : IAsyncLifetime
-{
-    public ServerProcess Server { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Server = ServerProcess.Start(new Dictionary<string, string> { ["FlorenceVL__Scheduler__MaxNumSeqs"] = "1" });
-        await Server.WaitUntilReadyAsync();
-    }
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
 }
