@@ -1,5 +1,9 @@
+using FlorenceVL.Engine.Configuration;
+using FlorenceVL.Engine.Weights;
 using FlorenceVL.Training.Cli;
 using FlorenceVL.Training.Commands;
+using FlorenceVL.Training.Data;
+using FlorenceVL.Training.Stages;
 
 // The training host: `dotnet run --project Training -- <command> ...`. One line per command; each command parses its own options.
 var commands = new Dictionary<string, Func<CommandArguments, int>>(StringComparer.Ordinal)
@@ -25,4 +29,11 @@ catch (UsageException e)
 {
     Console.Error.WriteLine($"error: {e.Message}\nusage:\n  " + string.Join("\n  ", usage));
     return 2;
+}
+// Problems with what the user handed over (stage file, dataset, checkpoint folder) are reported, not thrown at them.
+catch (Exception e) when (e is StageFileException or BadRecordException or CheckpointException or ModelConfigException
+                              or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
 }

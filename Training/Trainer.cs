@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FlorenceVL.Engine.Runtime;
 using FlorenceVL.Training.Checkpointing;
 using FlorenceVL.Training.Data;
 using FlorenceVL.Training.Logging;
@@ -21,7 +22,9 @@ public sealed record TrainingResult(int NumSteps, IReadOnlyList<LossPoint> Histo
 ///     for each of grad_accumulation micro-batches:  loss = model.Loss(batch); (loss / accumulation).backward()
 ///     clip gradients; optimizer.step(); log; checkpoint every save_every steps
 /// </code>
-/// A non-finite loss stops the run before the optimiser step, so the weights and checkpoints stay good.
+/// A non-finite loss stops the run before the optimiser step, so the weights and checkpoints stay good. Each step runs
+/// inside a <see cref="CollectionPause"/>: TorchSharp's optimiser and ops make temporary native Scalars that a
+/// collection in mid-call would free under libtorch.
 /// </summary>
 public sealed class Trainer(StageConfig stage, ITrainableModel model, IReadOnlyList<TrainingExample> examples, BatchCollator collator, TextWriter console)
 {
@@ -43,16 +46,23 @@ public sealed class Trainer(StageConfig stage, ITrainableModel model, IReadOnlyL
         Directory.CreateDirectory(stage.Output.Directory);
         using var log = new TrainingLog(Path.Combine(stage.Output.Directory, "log.jsonl"), TotalSteps, stage.Output.LogEvery, console);
         var clock = Stopwatch.StartNew();
+        var unpausedSteps = 0;
         for (var step = state.Step; step < TotalSteps; step++)
         {
             var factor = schedule.Factor(step);
             ParameterGroups.ApplySchedule(optimizer, groups, factor);
             optimizer.zero_grad();
             var started = clock.Elapsed;
-            var (loss, tokens) = AccumulateGradients(cursor, o.GradAccumulation);
-            if (!double.IsFinite(loss)) throw new TrainingDivergedException(step + 1, loss, lastCheckpoint);
-            var gradNorm = nn.utils.clip_grad_norm_(trainable, o.MaxGradNorm);
-            optimizer.step();
+            double loss, gradNorm;
+            int tokens;
+            using (var pause = CollectionPause.Begin())
+            {
+                (loss, tokens) = AccumulateGradients(cursor, o.GradAccumulation);
+                if (!double.IsFinite(loss)) throw new TrainingDivergedException(step + 1, loss, lastCheckpoint);
+                gradNorm = nn.utils.clip_grad_norm_(trainable, o.MaxGradNorm);
+                optimizer.step();
+                if (!pause.HeldThroughout) unpausedSteps++;
+            }
             history.Add(new LossPoint(step + 1, loss));
             var seconds = (clock.Elapsed - started).TotalSeconds;
             log.Step(new StepRecord(step + 1, cursor.Position.Epoch, loss, groups[0].BaseLearningRate * factor, gradNorm, tokens,
@@ -60,6 +70,8 @@ public sealed class Trainer(StageConfig stage, ITrainableModel model, IReadOnlyL
             if (stage.Output.SaveEvery is { } every && (step + 1) % every == 0 && step + 1 < TotalSteps)
                 lastCheckpoint = Save($"checkpoint-{step + 1}", new TrainerState(step + 1, cursor.Position, history, stage.Name), optimizer, groups);
         }
+        if (unpausedSteps > 0)
+            console.WriteLine($"note: {unpausedSteps} steps outgrew the collection pause ({CollectionPause.DefaultBudgetBytes >> 20} MiB) and ran with collections on.");
         var final = Save("final", new TrainerState(TotalSteps, cursor.Position, history, stage.Name), optimizer, groups);
         LossCurvePlot.Write(Path.Combine(stage.Output.Directory, "loss.png"), history, $"{stage.Name}: training loss");
         return new TrainingResult(TotalSteps, history, final);

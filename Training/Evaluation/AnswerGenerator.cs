@@ -1,6 +1,7 @@
 using FlorenceVL.Engine.Modeling;
 using FlorenceVL.Engine.Processing.Images;
 using FlorenceVL.Engine.Processing.Text;
+using FlorenceVL.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace FlorenceVL.Training.Evaluation;
@@ -16,6 +17,7 @@ public sealed class AnswerGenerator(FlorenceVLModel model, IChatTemplate templat
 
     public string Answer(IReadOnlyList<ChatMessage> prompt, string? imagePath, int maxNewTokens)
     {
+        using var pause = CollectionPause.Begin(); // TorchSharp#1434: no collection while libtorch may read a temporary Scalar
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var expanded = template.RenderPrompt(prompt).ExpandImages(model.Config.NumVisualTokens);
