@@ -8,12 +8,11 @@ namespace FlorenceVL.Engine.Runtime;
 /// On the CPU, bfloat16 linears run through oneDNN by way of ideep, which keeps a matmul primitive descriptor per input
 /// shape (per thread, 1,024 by default, <c>LRU_CACHE_CAPACITY</c>) while oneDNN keeps the compiled primitive (per
 /// process, 1,024 by default, <c>ONEDNN_PRIMITIVE_CACHE_CAPACITY</c>). With continuous batching almost every step has a
-/// new token count, so each step adds a descriptor and a primitive for every linear shape, about 0.2 MiB per token
-/// count on the bench preset. Nothing is leaked, but the caches only stop growing at 2 x 1,024 entries (hundreds of
-/// MiB), and their long-lived blocks scattered among freed tensor buffers keep glibc from returning those pages: the
-/// memory bench drifted +7% to +12% over 1,000 requests, with malloc's live bytes rising ~0.08 MiB per request. With
-/// both bounded at 128 (a step's shapes, training's backward ones included, still fit) it stays flat.
-/// A lost entry costs ~0.3 ms to rebuild, small next to a step.
+/// new token count, so each step adds a descriptor and a primitive (~0.25 MiB together on the bench preset) for each of
+/// the decoder's linear shapes. Nothing is leaked, but the caches only stop growing at 1,024 entries each (~250 MiB),
+/// and their long-lived blocks among freed tensor buffers keep glibc from returning pages: the memory bench drifted
+/// +7% to +12% over 1,000 requests, malloc's live bytes rising ~0.08 MiB per request. Bounded at 128 each (~30 MiB:
+/// the few dozen shapes of one step still fit) it stays flat. A lost entry costs ~0.3 ms to rebuild.
 /// </para>
 /// </summary>
 public static partial class NativeCacheLimits
