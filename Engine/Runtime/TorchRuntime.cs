@@ -7,7 +7,8 @@ namespace FlorenceVL.Engine.Runtime;
 /// Makes TorchSharp loadable before anything touches <c>torch</c>: on hosts whose libstdc++ lacks GLIBCXX_3.4.32
 /// (Debian 12), a patched copy of libLibTorchSharp.so is written to a cache folder and loaded by full path;
 /// TorchSharp's own later load by name then finds the already-loaded library. Elsewhere it does nothing.
-/// Runs as a module initialiser so every host (server, trainer, tests) gets it without a manual call.
+/// Runs as a module initialiser so every host (server, trainer, tests) gets it without a manual call; it also bounds
+/// libtorch's oneDNN caches (<see cref="NativeCacheLimits"/>) before libtorch first reads their sizes.
 /// </summary>
 public static class TorchRuntime
 {
@@ -30,6 +31,7 @@ public static class TorchRuntime
         {
             if (_initialized) return;
             _initialized = true;
+            NativeCacheLimits.ApplyDefaults();
             if (!OperatingSystem.IsLinux()) return;
             var original = Path.Combine(AppContext.BaseDirectory, LibraryName);
             if (!File.Exists(original) || HostHasVersion(MissingVersion)) return;

@@ -27,7 +27,9 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to_type(ScalarType.Float32);
-        var normalized = x * rsqrt(x.square().mean([-1L], keepdim: true).Plus(_eps));
+        // x * x, not square(): TorchSharp's square() is pow with a collectable temporary Scalar (see ScalarSafeOps);
+        // 2 of 18 memory bench runs failed on it ("INTERNAL ASSERT FAILED ... Scalar.h" from pow).
+        var normalized = x * rsqrt(x.mul(x).mean([-1L], keepdim: true).Plus(_eps));
         return (_weight * normalized.to_type(input.dtype)).MoveToOuterDisposeScope();
     }
 }
