@@ -23,13 +23,16 @@ public class CpuDecodeAttentionTests
     private static readonly int[] ContextLengths = [9, 3, 14];
     private static readonly long[][] BlockTables = [[7, 2, 10], [5], [0, 11, 3, 8]];
 
-    [Fact]
-    public void Float32_kernel_matches_the_libtorch_form()
+    /// <param name="headDim">16: one vector per row; 96 (Phi-3.5's): the kernel's four-vector pass plus two single vectors.</param>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(96)]
+    public void Float32_kernel_matches_the_libtorch_form(int headDim)
     {
         if (!Vector512.IsHardwareAccelerated) return; // the engine takes the libtorch form on such CPUs
         manual_seed(3);
-        using var cache = FilledCache(ScalarType.Float32, source: null);
-        using var q = randn(ContextLengths.Length, 4, 16);
+        using var cache = FilledCache(ScalarType.Float32, source: null, Config with { HeadDim = headDim });
+        using var q = randn(ContextLengths.Length, 4, headDim);
         var (kernel, reference) = BothForms(q, cache, cache);
         Assert.True(kernel.allclose(reference, rtol: 1e-5, atol: 1e-6), $"max difference {(kernel - reference).abs().max().item<float>()}");
     }
@@ -60,9 +63,9 @@ public class CpuDecodeAttentionTests
     }
 
     /// <summary>Every slot of every layer holds K/V: random, or <paramref name="source"/>'s values in this dtype.</summary>
-    private static PagedKvCache FilledCache(ScalarType dtype, PagedKvCache? source)
+    private static PagedKvCache FilledCache(ScalarType dtype, PagedKvCache? source, TextConfig? config = null)
     {
-        var config = Config;
+        config ??= Config;
         var cache = new PagedKvCache(config, new ModelPlacement(CPU, dtype), NumBlocks, BlockSize);
         using var slots = arange(cache.NumSlots, ScalarType.Int64);
         for (var layer = 0; layer < cache.NumLayers; layer++)
