@@ -13,8 +13,7 @@ namespace FlorenceVL.Engine.Inference;
 /// <param name="unsampleable">Optional bool mask [vocab] of ids the tokenizer cannot decode (embedding padding); never sampled.</param>
 public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, EncoderCache<Tensor> encoderCache, Tensor? unsampleable = null)
 {
-    // Ids rather than a [vocab] mask: filling a few dozen columns is ~100x cheaper than a masked fill of every logit.
-    private readonly Tensor? _unsampleableIds = unsampleable?.nonzero().squeeze(1).DetachFromDisposeScope();
+    private readonly UnsampleableIds? _unsampleable = unsampleable is null ? null : new UnsampleableIds(unsampleable);
 
     public FlorenceVLModel Model => model;
     public PagedKvCache Cache => cache;
@@ -38,7 +37,7 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         if (sampling.Count == 0) return new StepResult(new Dictionary<long, SampledToken>(), visionImages);
         var lastRows = tensor(sampling.Select(p => (long)(QueryStart(batch.Sequences, p.i) + p.s.NumScheduledTokens - 1)).ToArray(), device: hidden.device);
         var logits = model.ComputeLogits(hidden.index_select(0, lastRows));                    // [numSampled, vocab]
-        if (unsampleable is not null) logits.masked_fill_(unsampleable, float.NegativeInfinity);   // logits are this step's own tensor
+        _unsampleable?.Exclude(logits);                                                        // logits are this step's own tensor
         var sampled = Sampler.Sample(logits, sampling.Select(p => rowFor(p.s.SequenceId)).ToList());
         return new StepResult(sampling.Select((p, k) => (p.s.SequenceId, sampled[k])).ToDictionary(x => x.SequenceId, x => x.Item2), visionImages);
     }

@@ -34,13 +34,13 @@ internal sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         var numTokens = hidden.shape[0];
-        var qkv = _qkvProj.forward(hidden);
+        var qkv = ProjectionForward.Apply(_qkvProj, hidden);
         // q and k heads are adjacent in the fused rows: rotate them in one pass.
         var qk = rope.Apply(qkv.narrow(1, 0, (_heads + _kvHeads) * _headDim).view(numTokens, _heads + _kvHeads, _headDim));
         var q = qk.narrow(1, 0, _heads);
         var k = qk.narrow(1, _heads, _kvHeads);
         var v = qkv.narrow(1, (_heads + _kvHeads) * _headDim, _kvHeads * _headDim).view(numTokens, _kvHeads, _headDim);
         var attended = PagedAttention.Forward(_layer, q, k, v, plan, cache);
-        return _oProj.forward(attended.reshape(numTokens, _heads * _headDim)).MoveToOuterDisposeScope();
+        return ProjectionForward.Apply(_oProj, attended.reshape(numTokens, _heads * _headDim)).MoveToOuterDisposeScope();
     }
 }

@@ -47,7 +47,7 @@ public sealed class CausalLM : nn.Module
     public Tensor Forward(Tensor inputEmbeds, AttentionMetadata metadata, PagedKvCache cache) => _model.Forward(inputEmbeds, metadata, cache);
 
     /// <summary>[rows, hidden] -> [rows, vocab], in the model dtype.</summary>
-    public Tensor ComputeLogits(Tensor hidden) => _lmHead.forward(hidden);
+    public Tensor ComputeLogits(Tensor hidden) => ProjectionForward.Apply(_lmHead, hidden);
 
     /// <summary>Logits [n, vocab] for every position of one sequence of ids [n], through a temporary cache.</summary>
     public Tensor FullForwardLogits(Tensor ids)

@@ -23,9 +23,9 @@ internal sealed class GatedMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        var gateUp = _gateUpProj.forward(hidden);
+        var gateUp = ProjectionForward.Apply(_gateUpProj, hidden);
         var gate = gateUp.narrow(-1, 0, _intermediateSize);
         var up = gateUp.narrow(-1, _intermediateSize, _intermediateSize);
-        return _downProj.forward(nn.functional.silu(gate) * up).MoveToOuterDisposeScope();
+        return ProjectionForward.Apply(_downProj, nn.functional.silu(gate) * up).MoveToOuterDisposeScope();
     }
 }
