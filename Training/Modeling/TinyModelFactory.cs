@@ -31,7 +31,7 @@ public static class TinyModelFactory
         var config = FlorenceVLConfig.FromModelDirectory(directory);
         torch.manual_seed(seed);
         using var model = new FlorenceVLModel(config, ModelPlacement.CpuFloat32);
-        Initialize(model);
+        WidthScaledInit.Apply(model, spec.NumLayers);
         CheckpointWriter.WriteWeights(Path.Combine(directory, SafetensorsCheckpoint.SingleFileName), model.state_dict(), saveDType: null);
         return config;
     }
@@ -44,16 +44,5 @@ public static class TinyModelFactory
             foreach (var raw in LlavaDatasetReader.ReadRecords(file))
                 foreach (var turn in raw.Record?.Conversations ?? [])
                     yield return turn.Value.Replace(LlavaTurn.ImagePlaceholder, "", StringComparison.Ordinal);
-    }
-
-    /// <summary>GPT-2 style: matrices N(0, 0.02), biases 0, norm scales as constructed (ones).</summary>
-    private static void Initialize(nn.Module model)
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            if (parameter.dim() >= 2) nn.init.normal_(parameter, 0.0, 0.02);
-            else if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
-        }
     }
 }

@@ -12,8 +12,8 @@ public sealed class RedisOutageTests(RedisServer redis) : IClassFixture<RedisSer
     [Fact]
     public async Task Requests_succeed_through_a_redis_outage_the_breaker_opens_and_hits_resume_after_restart()
     {
-        using var writer = await StoreBackedEngine.StartAsync(redis);
-        using var reader = await StoreBackedEngine.StartAsync(redis);
+        using var writer = await StoreBackedEngine.StartAsync(redis, StoreBackedEngine.OutageTimeout);
+        using var reader = await StoreBackedEngine.StartAsync(redis, StoreBackedEngine.OutageTimeout);
         var answers = new List<Completion>();
 
         for (var i = 0; i < 4; i++) answers.Add(await StoreBackedEngine.DescribeAsync(writer, TestModel.Png(200 + i)));

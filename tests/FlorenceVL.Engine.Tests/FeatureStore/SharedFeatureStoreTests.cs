@@ -72,7 +72,7 @@ public sealed class SharedFeatureStoreTests(RedisServer redis) : IClassFixture<R
     public async Task Concurrent_requests_for_one_new_image_read_redis_once_and_encode_it_once()
     {
         var png = TestModel.Png(120);
-        using var engine = await StoreBackedEngine.StartAsync(redis, o => o with { OperationTimeout = TimeSpan.FromSeconds(5) });
+        using var engine = await StoreBackedEngine.StartAsync(redis);
         using var admin = redis.Admin();
         var server = admin.GetServer(admin.GetEndPoints()[0]);
         var getsBefore = await GetCallsAsync(server);
@@ -89,7 +89,7 @@ public sealed class SharedFeatureStoreTests(RedisServer redis) : IClassFixture<R
     [Fact]
     public async Task A_stalled_redis_costs_a_request_at_most_the_operation_timeout()
     {
-        using var engine = await StoreBackedEngine.StartAsync(redis);
+        using var engine = await StoreBackedEngine.StartAsync(redis, StoreBackedEngine.OutageTimeout);
         await StoreBackedEngine.DescribeAsync(engine, TestModel.Png(130)); // warm: the next request's time is Redis's share
         using var admin = redis.Admin();
         var server = admin.GetServer(admin.GetEndPoints()[0]);

@@ -9,26 +9,37 @@ using FlorenceVL.Training.Tests.Support;
 namespace FlorenceVL.Training.Tests.DefaultModel;
 
 /// <summary>
-/// The committed default model (models/florence-vl-shapes) answers held-out questions: the first images of the eval
-/// split that scripts/train-default-model.sh generates (same seed and size), regenerated here, never seen in training.
-/// It counts reliably (96.7% on the whole eval split); the other question types are still below the gate (see
-/// its README), so the count questions are the ones pinned here. A random or image-blind model gets about a quarter.
+/// The committed default model (models/florence-vl-shapes) answers held-out questions through the serving path: the
+/// first images of the eval split that scripts/train-default-model.sh generates (same seed and size), regenerated here,
+/// never seen in training. Each pinned question type must reach its floor: the gate for counting (which the model
+/// passes), and for colour, shape and top/bottom a floor well above chance and below what the model reaches on these
+/// images (59%, 64%, 80%; its README has the whole-split figures, still below the gate). Left/right (62%) and the written
+/// word (10%) are not pinned: on 40 images they are too close to chance to tell a working model from a broken one.
 /// </summary>
 public class ShapesModelTests
 {
     // As in scripts/train-default-model.sh: the eval split depends only on the seed and the image size.
     private const int DatasetSeed = 1234;
     private const int ImageSize = 160;
-    private const int NumImages = 16;
+    private const int NumImages = 40;
+
+    /// <summary>Accuracy each pinned question type must reach on these images (chance: colour 1/6, shape 1/3, count 1/4, sides 1/2).</summary>
+    private static readonly Dictionary<string, double> Floors = new(StringComparer.Ordinal)
+    {
+        ["count"] = 0.9,
+        ["color"] = 0.45,
+        ["shape"] = 0.5,
+        ["top_bottom"] = 0.7,
+    };
 
     [Fact]
-    public void The_committed_model_counts_the_shapes_of_held_out_images_through_the_serving_path()
+    public void The_committed_model_counts_and_names_colours_shapes_and_rows_in_held_out_images_through_the_serving_path()
     {
         TorchRuntime.EnsureLoadable();
         using var data = new TempDirectory();
         ShapesDatasetWriter.Write(data.Path, new ShapesDatasetOptions(DatasetSeed, NumTrain: 0, NumEval: NumImages, ImageSize));
         var json = data.Combine("stage2_eval.json");
-        var records = LlavaDatasetReader.ReadRecords(json).Select(r => r.Record!).Where(r => r.QuestionType == "count").ToList();
+        var records = LlavaDatasetReader.ReadRecords(json).Select(r => r.Record!).ToList();
 
         var loaded = LoadedModel.Load(ModelDirectory, ModelPlacement.CpuFloat32);
         using var model = loaded.Model;
@@ -36,9 +47,12 @@ public class ShapesModelTests
         var report = ExactMatchEvaluator.Evaluate(records, new DatasetSource(json, data.Combine(ShapesDatasetWriter.ImageFolder)),
             (prompt, image) => generator.Answer(prompt, image, maxNewTokens: 12));
 
-        var wrong = report.Answers.Where(a => !a.IsCorrect).Select(a => $"{a.Id}: expected '{a.Expected}', got '{a.Actual}'").ToList();
-        Assert.Equal(NumImages, report.Answers.Count);
-        Assert.True(report.Overall.Accuracy >= 0.9, $"{report.Overall.NumCorrect}/{report.Overall.NumQuestions} correct:\n" + string.Join("\n", wrong));
+        Assert.Subset(report.ByType.Select(s => s.QuestionType).ToHashSet(), Floors.Keys.ToHashSet());
+        var failures = report.ByType.Where(s => Floors.TryGetValue(s.QuestionType, out var floor) && s.Accuracy < floor)
+            .Select(s => $"{s.QuestionType}: {s.NumCorrect}/{s.NumQuestions} ({s.Accuracy:P0}) below {Floors[s.QuestionType]:P0}; wrong: " +
+                         string.Join(", ", report.Answers.Where(a => a.QuestionType == s.QuestionType && !a.IsCorrect).Take(5).Select(a => $"'{a.Expected}' -> '{a.Actual}'")))
+            .ToList();
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     private static string ModelDirectory
