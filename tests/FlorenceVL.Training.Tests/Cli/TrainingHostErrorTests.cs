@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using FlorenceVL.Training.Tests.Support;
+
+namespace FlorenceVL.Training.Tests.Cli;
+
+/// <summary>The training host as users run it (its built dll beside the tests): bad input is one error line and exit 1, not a stack trace.</summary>
+public class TrainingHostErrorTests
+{
+    [Fact]
+    public void A_stage_file_that_contradicts_itself_is_reported_as_an_error_line()
+    {
+        using var dir = new TempDirectory();
+        var stage = dir.Combine("stage.json");
+        File.WriteAllText(stage, """
+            { "stage": "instruction_tuning", "model": "m", "output": "o", "train": { "json": "d.json", "images": "img" },
+              "trainable": ["projector", "llm"], "learning_rates": { "vision_tower": 1e-4 } }
+            """);
+
+        var (exitCode, stdout, stderr) = RunHost("train", stage);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("error: ", stderr.Trim());
+        Assert.Contains("vision_tower", stderr);
+        Assert.DoesNotContain("Unhandled exception", stderr + stdout);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void A_missing_checkpoint_folder_is_reported_as_an_error_line()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("d.json"), "[]");
+
+        var (exitCode, _, stderr) = RunHost("eval", dir.Combine("no-such-checkpoint"), dir.Combine("d.json"));
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("error: ", stderr.Trim());
+        Assert.Contains("no-such-checkpoint", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) RunHost(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FlorenceVL.Training.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the training host did not exit");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
