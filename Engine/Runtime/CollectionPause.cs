@@ -20,6 +20,9 @@ public sealed class CollectionPause : IDisposable
     /// <summary>Managed allocation allowed inside a pause; every step of the default model's training runs (about 7,300) stayed within it.</summary>
     public const long DefaultBudgetBytes = 128L * 1024 * 1024;
 
+    private static readonly object Gate = new();
+    private static CollectionPause? _owner; // the pause whose region is running, so another thread's pause never ends it
+
     private readonly bool _started;
 
     private CollectionPause(bool started) => _started = started;
@@ -27,23 +30,41 @@ public sealed class CollectionPause : IDisposable
     /// <summary>Starts a pause, or does nothing when one is already running on this process (pauses do not nest).</summary>
     public static CollectionPause Begin(long budgetBytes = DefaultBudgetBytes)
     {
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) return new CollectionPause(false);
-        try
+        lock (Gate)
         {
-            return new CollectionPause(GC.TryStartNoGCRegion(budgetBytes));
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            // A budget larger than this runtime's ephemeral space: run without the pause rather than fail the work.
-            return new CollectionPause(false);
+            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) return new CollectionPause(false);
+            try
+            {
+                if (!GC.TryStartNoGCRegion(budgetBytes)) return new CollectionPause(false);
+            }
+            catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
+            {
+                // A budget larger than this runtime allows, or a region begun outside this class: run without the pause.
+                return new CollectionPause(false);
+            }
+            _owner = new CollectionPause(true);
+            return _owner;
         }
     }
 
     /// <summary>True while no collection has happened since <see cref="Begin"/>.</summary>
-    public bool HeldThroughout => _started && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+    public bool HeldThroughout
+    {
+        get
+        {
+            lock (Gate) return _started && ReferenceEquals(_owner, this) && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+        }
+    }
 
     public void Dispose()
     {
-        if (HeldThroughout) GC.EndNoGCRegion();
+        lock (Gate)
+        {
+            if (!ReferenceEquals(_owner, this)) return;
+            _owner = null;
+            if (GCSettings.LatencyMode != GCLatencyMode.NoGCRegion) return;
+            try { GC.EndNoGCRegion(); }
+            catch (InvalidOperationException) { } // the region ended early (a collection happened): nothing left to end
+        }
     }
 }

@@ -3,7 +3,15 @@ using FlorenceVL.Training.Tests.Support;
 
 namespace FlorenceVL.Training.Tests.Cli;
 
+/// <summary>
+/// Runs alone: each test blocks a thread for a whole host start-up, which other classes' sync-over-async Redis reads
+/// would otherwise wait behind (see ThreadPoolHeadroom).
+/// </summary>
+[CollectionDefinition(nameof(TrainingHostErrorTests), DisableParallelization = true)]
+public sealed class TrainingHostCollection;
+
 /// <summary>The training host as users run it (its built dll beside the tests): bad input is one error line and exit 1, not a stack trace.</summary>
+[Collection(nameof(TrainingHostErrorTests))]
 public class TrainingHostErrorTests
 {
     [Fact]
