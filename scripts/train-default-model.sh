@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces models/florence-vl-shapes from nothing: the shapes dataset, a random tiny Florence-VL (width-scaled
-# initialisation), stage 1 (captions) and stage 2 (questions), both training projector + LLM on the frozen tower's cached
-# features, the eval gate, and the copy into models/. Work files go to artifacts/shapes (git-ignored). Prints each step's wall time.
+# initialisation), stage 1 (captions, the whole model end to end, vision tower included, as the paper does) and stage 2
+# (each image's questions and caption in one conversation; projector + LLM on the frozen tower's cached features), the
+# eval gate, and the copy into models/. Work files go to artifacts/shapes (git-ignored). Prints each step's wall time.
 #   scripts/train-default-model.sh            # everything
 #   OMP_NUM_THREADS=2 scripts/train-default-model.sh   # on an idle machine; 1 (the default) is far faster on a busy one
 set -euo pipefail

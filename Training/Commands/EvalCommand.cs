@@ -9,7 +9,7 @@ namespace FlorenceVL.Training.Commands;
 /// <summary><c>eval &lt;checkpoint&gt; &lt;dataset.json&gt; [--images DIR] [--limit N] [--out report.json]</c></summary>
 public static class EvalCommand
 {
-    public const string Usage = "eval <checkpoint> <dataset.json> [--images DIR] [--limit N] [--out report.json] [--device cpu]";
+    public const string Usage = "eval <checkpoint> <dataset.json> [--images DIR] [--limit N] [--out report.json] [--device cpu] [--max-new-tokens N]";
 
     public static int Run(CommandArguments args)
     {
@@ -19,12 +19,15 @@ public static class EvalCommand
         var limit = args.Int("limit");
         var output = args.String("out");
         var device = args.String("device") ?? "cpu";
+        // Short answers by default; captions need room (the shapes captions run to about 60 tokens).
+        var maxNewTokens = args.Int("max-new-tokens") ?? 12;
+        if (maxNewTokens < 1) throw new UsageException("--max-new-tokens must be at least 1.");
         args.RejectUnknownOptions();
         var loaded = LoadedModel.Load(checkpoint, LoadedModel.Placement(device, "float32"));
         using var model = loaded.Model;
         using var generator = new AnswerGenerator(model, loaded.Template, loaded.Tokenizer, loaded.Preprocessor);
         var records = LlavaDatasetReader.ReadRecords(json).Select(r => r.Record).OfType<LlavaRecord>().Take(limit ?? int.MaxValue).ToList();
-        var report = ExactMatchEvaluator.Evaluate(records, new DatasetSource(json, images), (prompt, image) => generator.Answer(prompt, image, maxNewTokens: 12));
+        var report = ExactMatchEvaluator.Evaluate(records, new DatasetSource(json, images), (prompt, image) => generator.Answer(prompt, image, maxNewTokens));
         foreach (var score in report.ByType.Append(report.Overall))
             Console.WriteLine($"{score.QuestionType,-12} {score.Accuracy,7:P1}  ({score.NumCorrect}/{score.NumQuestions})");
         if (output is not null) File.WriteAllText(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));

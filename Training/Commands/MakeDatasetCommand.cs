@@ -21,8 +21,8 @@ public static class MakeDatasetCommand
             args.Int("size") ?? defaults.ImageSize);
         args.RejectUnknownOptions();
         var summary = ShapesDatasetWriter.Write(output, options);
-        Console.WriteLine($"wrote {output}: train {summary.Train.NumImages} images ({summary.Train.NumQuestionRecords} questions), " +
-            $"eval {summary.Eval.NumImages} images ({summary.Eval.NumQuestionRecords} questions), seed {options.Seed}");
+        Console.WriteLine($"wrote {output}: train {summary.Train.NumImages} images ({summary.Train.NumQuestions} questions in " +
+            $"{summary.Train.NumQuestionRecords} conversations), eval {summary.Eval.NumImages} images ({summary.Eval.NumQuestions} questions), seed {options.Seed}");
         return 0;
     }
 }

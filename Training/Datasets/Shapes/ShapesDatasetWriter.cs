@@ -8,8 +8,14 @@ namespace FlorenceVL.Training.Datasets.Shapes;
 /// <code>
 ///   out/images/{train,eval}_00000.png
 ///   out/stage1_{train,eval}.json   one caption conversation per image
-///   out/stage2_{train,eval}.json   one question/answer conversation per question (5-6 per image)
+///   out/stage2_train.json          one multi-turn conversation per image: its 3-6 questions and its caption, in a random order
+///   out/stage2_eval.json           one question/answer conversation per question, so each is scored on its own
 /// </code>
+/// Training asks an image's questions in one conversation, as LLaVA's instruction data does: the image's visual tokens
+/// are encoded once for all of them rather than once per question. Measured on this dataset, 800 steps of 16 such
+/// conversations matched the held-out answers of 4,500 steps of 16 single questions, at under half the wall time.
+/// The caption rides along as one more turn, as the paper's stage-2 mix keeps caption data (ShareGPT4V): a model tuned
+/// on short answers alone answered "Describe the image." with one colour word.
 /// The same options give byte-identical files.
 /// </summary>
 public static class ShapesDatasetWriter
@@ -33,6 +39,7 @@ public static class ShapesDatasetWriter
         var sampler = new SceneSampler(options.ImageSize, options.WordProbability);
         var captions = new List<LlavaRecord>(numImages);
         var questions = new List<LlavaRecord>(numImages * 6);
+        var numQuestions = 0;
         for (var index = 0; index < numImages; index++)
         {
             var scene = sampler.Sample(random);
@@ -40,13 +47,40 @@ public static class ShapesDatasetWriter
             File.WriteAllBytes(Path.Combine(outputDirectory, ImageFolder, imageName), SceneRenderer.RenderPng(scene));
             var prompt = SceneText.CaptionPrompts[random.Next(SceneText.CaptionPrompts.Count)];
             captions.Add(Conversation($"{split}-{index:D5}-caption", imageName, prompt, SceneText.Caption(scene), "caption"));
-            foreach (var question in SceneText.Questions(scene, random))
-                questions.Add(Conversation($"{split}-{index:D5}-{question.Type}", imageName, question.Question, question.Answer, question.Type));
+            var sceneQuestions = SceneText.Questions(scene, random);
+            numQuestions += sceneQuestions.Count;
+            if (split == "train")
+                questions.Add(MultiTurn($"{split}-{index:D5}-questions", imageName,
+                    Shuffled([.. sceneQuestions, new SceneQuestion("caption", prompt, SceneText.Caption(scene))], options.Seed, index)));
+            else
+                foreach (var question in sceneQuestions)
+                    questions.Add(Conversation($"{split}-{index:D5}-{question.Type}", imageName, question.Question, question.Answer, question.Type));
         }
         File.WriteAllText(Path.Combine(outputDirectory, $"stage1_{split}.json"), JsonSerializer.Serialize(captions, Json));
         File.WriteAllText(Path.Combine(outputDirectory, $"stage2_{split}.json"), JsonSerializer.Serialize(questions, Json));
-        return new SplitSummary(numImages, captions.Count, questions.Count);
+        return new SplitSummary(numImages, captions.Count, questions.Count, numQuestions);
     }
+
+    // Its own stream per image (not the scene stream), so ordering the turns leaves the scenes and the stage-1 captions as
+    // they were; HashCode is salted per process, hence the fixed mix.
+    private static List<SceneQuestion> Shuffled(IReadOnlyList<SceneQuestion> questions, int seed, int index)
+    {
+        var random = new Random(unchecked(seed * 1_000_003 + index));
+        return questions.OrderBy(_ => random.Next()).ToList();
+    }
+
+    private static LlavaRecord MultiTurn(string id, string image, IReadOnlyList<SceneQuestion> questions) => new(
+        id,
+        image,
+        questions.SelectMany((q, i) => new LlavaTurn[]
+        {
+            new(LlavaTurn.Human, i == 0 ? $"{LlavaTurn.ImagePlaceholder}\n{q.Question}" : q.Question),
+            new(LlavaTurn.Gpt, q.Answer),
+        }).ToList(),
+        MultiTurnType);
+
+    /// <summary>The question_type of a training conversation that asks several kinds of question.</summary>
+    public const string MultiTurnType = "questions";
 
     private static LlavaRecord Conversation(string id, string image, string question, string answer, string type) => new(
         id,
@@ -55,6 +89,6 @@ public static class ShapesDatasetWriter
         type);
 }
 
-public sealed record SplitSummary(int NumImages, int NumCaptionRecords, int NumQuestionRecords);
+public sealed record SplitSummary(int NumImages, int NumCaptionRecords, int NumQuestionRecords, int NumQuestions);
 
 public sealed record DatasetSummary(SplitSummary Train, SplitSummary Eval);

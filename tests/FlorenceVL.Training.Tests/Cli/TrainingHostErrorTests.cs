@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FlorenceVL.Training.Tests.Support;
 
 namespace FlorenceVL.Training.Tests.Cli;
@@ -24,7 +23,7 @@ public class TrainingHostErrorTests
               "trainable": ["projector", "llm"], "learning_rates": { "vision_tower": 1e-4 } }
             """);
 
-        var (exitCode, stdout, stderr) = RunHost("train", stage);
+        var (exitCode, stdout, stderr) = TrainingHost.Run("train", stage);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("error: ", stderr.Trim());
@@ -39,23 +38,11 @@ public class TrainingHostErrorTests
         using var dir = new TempDirectory();
         File.WriteAllText(dir.Combine("d.json"), "[]");
 
-        var (exitCode, _, stderr) = RunHost("eval", dir.Combine("no-such-checkpoint"), dir.Combine("d.json"));
+        var (exitCode, _, stderr) = TrainingHost.Run("eval", dir.Combine("no-such-checkpoint"), dir.Combine("d.json"));
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("error: ", stderr.Trim());
         Assert.Contains("no-such-checkpoint", stderr);
         Assert.DoesNotContain("   at ", stderr);
-    }
-
-    private static (int ExitCode, string Stdout, string Stderr) RunHost(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FlorenceVL.Training.dll"));
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the training host did not exit");
-        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlorenceVL.Engine.Processing.Text;
 using FlorenceVL.Training.Data;
 using FlorenceVL.Training.Datasets.Shapes;
 using FlorenceVL.Training.Tests.Support;
@@ -8,6 +9,7 @@ namespace FlorenceVL.Training.Tests.Datasets;
 public class ShapesDatasetTests
 {
     private static readonly ShapesDatasetOptions Small = new(Seed: 7, NumTrain: 12, NumEval: 4, ImageSize: 96);
+    private static readonly string[] QuestionTypes = ["color", "shape", "count", "left_right", "top_bottom", "word"];
 
     [Fact]
     public void Same_seed_writes_byte_identical_files()
@@ -43,19 +45,62 @@ public class ShapesDatasetTests
     }
 
     [Fact]
-    public void Records_are_llava_conversations_with_the_image_first_and_a_known_question_type()
+    public void Eval_records_are_single_llava_questions_with_the_image_first_and_a_known_question_type()
     {
         using var dir = new TempDirectory();
         ShapesDatasetWriter.Write(dir.Path, Small);
-        var records = JsonSerializer.Deserialize<List<LlavaRecord>>(File.ReadAllText(dir.Combine("stage2_train.json")))!;
+        var records = JsonSerializer.Deserialize<List<LlavaRecord>>(File.ReadAllText(dir.Combine("stage2_eval.json")))!;
         Assert.All(records, r =>
         {
             Assert.True(File.Exists(dir.Combine(ShapesDatasetWriter.ImageFolder, r.Image!)));
             Assert.Equal([LlavaTurn.Human, LlavaTurn.Gpt], r.Conversations.Select(t => t.From));
             Assert.StartsWith("<image>\n", r.Conversations[0].Value);
-            Assert.Contains(r.QuestionType, new[] { "color", "shape", "count", "left_right", "top_bottom", "word" });
+            Assert.Contains(r.QuestionType, QuestionTypes);
         });
         Assert.Contains(records, r => r.QuestionType == "word");
+    }
+
+    [Fact]
+    public void Train_records_ask_each_image_all_its_questions_in_one_conversation_with_the_image_in_the_first_turn()
+    {
+        using var dir = new TempDirectory();
+        var summary = ShapesDatasetWriter.Write(dir.Path, Small);
+        var records = JsonSerializer.Deserialize<List<LlavaRecord>>(File.ReadAllText(dir.Combine("stage2_train.json")))!;
+        Assert.Equal(Small.NumTrain, records.Count);
+        Assert.Equal(Small.NumTrain, records.Select(r => r.Image).Distinct().Count());
+        Assert.All(records, r =>
+        {
+            Assert.Equal(ShapesDatasetWriter.MultiTurnType, r.QuestionType);
+            Assert.InRange(r.Conversations.Count, 8, 14);                      // 3 to 6 questions and the caption, a human and a gpt turn each
+            for (var t = 0; t < r.Conversations.Count; t++)
+                Assert.Equal(t % 2 == 0 ? LlavaTurn.Human : LlavaTurn.Gpt, r.Conversations[t].From);
+            Assert.StartsWith("<image>\n", r.Conversations[0].Value);
+            Assert.DoesNotContain(r.Conversations.Skip(1), turn => turn.Value.Contains(LlavaTurn.ImagePlaceholder));
+            Assert.Single(r.Conversations, turn => turn.Value.EndsWith("How many shapes are there?"));
+            Assert.Single(r.Conversations, turn => turn.From == LlavaTurn.Gpt && turn.Value.StartsWith("A") && turn.Value.EndsWith("."));
+        });
+        Assert.Equal(summary.Train.NumQuestions, records.Sum(r => r.Conversations.Count / 2 - 1));
+        // The caption turn is the image's stage-1 caption.
+        var captions = JsonSerializer.Deserialize<List<LlavaRecord>>(File.ReadAllText(dir.Combine("stage1_train.json")))!.ToDictionary(c => c.Image!, c => c.Conversations[1].Value);
+        Assert.All(records, r => Assert.Contains(r.Conversations, turn => turn.Value == captions[r.Image!]));
+        // Turn order is shuffled per image: the count question is not always in the same place.
+        Assert.True(records.Select(r => r.Conversations.ToList().FindIndex(t => t.Value.EndsWith("How many shapes are there?"))).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public void Multi_turn_training_conversations_encode_with_loss_on_every_answer()
+    {
+        using var dir = new TempDirectory();
+        ShapesDatasetWriter.Write(dir.Path, Small);
+        var record = JsonSerializer.Deserialize<List<LlavaRecord>>(File.ReadAllText(dir.Combine("stage2_train.json")))![0];
+        using var tokenizerDir = new TempDirectory();
+        var tokenizer = TinyTokenizer.Create(tokenizerDir.Path, record.Conversations.Select(t => t.Value));
+        var encoder = new ExampleEncoder(ChatTemplates.ForModelType("llava_phi", tokenizer), numVisualTokens: 4, maxLength: 512);
+        var example = encoder.Encode(record, dir.Combine(ShapesDatasetWriter.ImageFolder, record.Image!), problem => new BadRecordException("stage2_train.json", 0, record.Id, problem));
+        var answers = record.Conversations.Where(t => t.From == LlavaTurn.Gpt).Select(t => t.Value).ToList();
+        var lossText = tokenizer.Decode(example.Ids.Where((_, i) => example.IsLossToken[i]), skipSpecialTokens: true);
+        foreach (var answer in answers) Assert.Contains(answer, lossText);
+        Assert.Single(example.Images);
     }
 
     [Fact]

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using FlorenceVL.Training.Datasets.Shapes;
+using FlorenceVL.Training.Evaluation;
+using FlorenceVL.Training.Tests.Support;
+
+namespace FlorenceVL.Training.Tests.Cli;
+
+/// <summary>The eval command through the built host, on the committed default model and a held-out shapes image.</summary>
+[Collection(nameof(TrainingHostErrorTests))]
+public class EvalCommandTests
+{
+    [Fact]
+    public void Max_new_tokens_lets_eval_score_whole_captions_not_just_short_answers()
+    {
+        using var data = new TempDirectory();
+        ShapesDatasetWriter.Write(data.Path, new ShapesDatasetOptions(Seed: 1234, NumTrain: 0, NumEval: 1, ImageSize: 160));
+        var captions = data.Combine("stage1_eval.json");
+
+        var shortAnswer = Caption(data, captions, []);
+        var wholeCaption = Caption(data, captions, ["--max-new-tokens", "80"]);
+
+        // The default stops at 12 tokens, a few words into the caption; with room the caption ends with its full stop.
+        Assert.StartsWith(shortAnswer.TrimEnd(), wholeCaption);
+        Assert.True(wholeCaption.Length > shortAnswer.Length + 20, $"'{wholeCaption}' is not longer than '{shortAnswer}'");
+        Assert.EndsWith(".", wholeCaption);
+    }
+
+    [Fact]
+    public void A_max_new_tokens_below_one_is_a_usage_error()
+    {
+        using var data = new TempDirectory();
+        File.WriteAllText(data.Combine("d.json"), "[]");
+
+        var (exitCode, _, stderr) = TrainingHost.Run("eval", TrainingHost.DefaultModelDirectory, data.Combine("d.json"), "--max-new-tokens", "0");
+
+        Assert.Equal(2, exitCode);                                               // the host's exit code for usage errors
+        Assert.StartsWith("error: --max-new-tokens", stderr.Trim());
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    private static string Caption(TempDirectory data, string captions, string[] options)
+    {
+        var report = data.Combine($"report{options.Length}.json");
+        var (exitCode, stdout, stderr) = TrainingHost.Run(["eval", TrainingHost.DefaultModelDirectory, captions, "--out", report, .. options]);
+        Assert.True(exitCode == 0, stdout + stderr);
+        return JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(report))!.Answers.Single().Actual;
+    }
+}
