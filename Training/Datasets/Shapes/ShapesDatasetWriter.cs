@@ -29,12 +29,12 @@ public static class ShapesDatasetWriter
     {
         options.Validate();
         Directory.CreateDirectory(Path.Combine(outputDirectory, ImageFolder));
-        var train = WriteSplit(outputDirectory, "train", options.NumTrain, new Random(options.Seed), options);
-        var eval = WriteSplit(outputDirectory, "eval", options.NumEval, new Random(options.Seed ^ EvalSeedSalt), options);
+        var train = WriteSplit(outputDirectory, "train", options.NumTrain, new Random(options.Seed), options, multiTurn: true);
+        var eval = WriteSplit(outputDirectory, "eval", options.NumEval, new Random(options.Seed ^ EvalSeedSalt), options, multiTurn: false);
         return new DatasetSummary(train, eval);
     }
 
-    private static SplitSummary WriteSplit(string outputDirectory, string split, int numImages, Random random, ShapesDatasetOptions options)
+    private static SplitSummary WriteSplit(string outputDirectory, string split, int numImages, Random random, ShapesDatasetOptions options, bool multiTurn)
     {
         var sampler = new SceneSampler(options.ImageSize, options.WordProbability);
         var captions = new List<LlavaRecord>(numImages);
@@ -49,7 +49,7 @@ public static class ShapesDatasetWriter
             captions.Add(Conversation($"{split}-{index:D5}-caption", imageName, prompt, SceneText.Caption(scene), "caption"));
             var sceneQuestions = SceneText.Questions(scene, random);
             numQuestions += sceneQuestions.Count;
-            if (split == "train")
+            if (multiTurn)
                 questions.Add(MultiTurn($"{split}-{index:D5}-questions", imageName,
                     Shuffled([.. sceneQuestions, new SceneQuestion("caption", prompt, SceneText.Caption(scene))], options.Seed, index)));
             else
