@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces models/florence-vl-shapes from nothing: the shapes dataset, a random tiny Florence-VL (width-scaled
-# initialisation), stage 1 (captions, the whole model end to end, vision tower included, as the paper does) and stage 2
-# (each image's questions and caption in one conversation; projector + LLM on the frozen tower's cached features), the
-# eval gate, and the copy into models/. Work files go to artifacts/shapes (git-ignored). Prints each step's wall time.
+# initialisation of the LLM), stage 1 (captions, the whole model end to end, vision tower included, as the paper does),
+# stage 2 (each image's questions and caption in one conversation; projector + LLM on the frozen tower's cached
+# features), stage 3 (the same data with the tower training too, at a low rate, for the written word), the eval gate, and
+# the copy into models/. Work files go to artifacts/shapes (git-ignored). Prints each step's wall time.
 #   scripts/train-default-model.sh            # everything
 #   OMP_NUM_THREADS=2 scripts/train-default-model.sh   # on an idle machine; 1 (the default) is far faster on a busy one
 set -euo pipefail
@@ -30,11 +31,12 @@ timed make-dataset train make-dataset shapes "$work/data" --seed 1234 --train 80
 timed init train init "$work/init" --corpus "$work/data/stage1_train.json,$work/data/stage2_train.json" --seed 0
 timed stage1 stage Training/stages/shapes-stage1.json "$work/stage1"
 timed stage2 stage Training/stages/shapes-stage2.json "$work/stage2"
-timed eval train eval "$work/stage2/final" "$work/data/stage2_eval.json" --out "$work/eval.json"
+timed stage3 stage Training/stages/shapes-stage3.json "$work/stage3"
+timed eval train eval "$work/stage3/final" "$work/data/stage2_eval.json" --out "$work/eval.json"
 
 rm -rf "$model.new" && mkdir -p "$model.new/vision_tower"
-cp "$work/stage2/final/model.safetensors" "$work/stage2/final/config.json" "$work/stage2/final"/tokenizer* "$model.new/"
-cp "$work/stage2/final/vision_tower/config.json" "$model.new/vision_tower/"
+cp "$work/stage3/final/model.safetensors" "$work/stage3/final/config.json" "$work/stage3/final"/tokenizer* "$model.new/"
+cp "$work/stage3/final/vision_tower/config.json" "$model.new/vision_tower/"
 [ -f "$model/README.md" ] && cp "$model/README.md" "$model/example.png" "$model.new/" 2>/dev/null || true
 rm -rf "$model" && mv "$model.new" "$model"
 cat "$work/times.txt"

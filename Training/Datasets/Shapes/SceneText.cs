@@ -9,7 +9,13 @@ public static class SceneText
     public static IReadOnlyList<string> CaptionPrompts { get; } =
         ["Describe the image.", "What is in this picture?", "Give a short description of the image."];
 
-    /// <summary>"A red circle on the left and a blue square on the right." (objects read top row first, left to right).</summary>
+    /// <summary>
+    /// "A red circle on the left and a blue square on the right.": circles first, then squares, then triangles, each kind
+    /// read top row first, left to right. Grouping by shape is what teaches the model to find an object by its shape:
+    /// to write the first colour it must find the first circle. Captions read in plain position order taught lookup by
+    /// place only, and the tuned model then answered "What colour is the square?" at 62% (the colour of another object
+    /// every time it erred); with shape order, 86% after the same 500 stage-2 steps (docs in the model README).
+    /// </summary>
     public static string Caption(Scene scene)
     {
         var ordered = Ordered(scene);
@@ -49,7 +55,7 @@ public static class SceneText
     private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
 
     private static List<SceneObject> Ordered(Scene scene) =>
-        scene.Objects.OrderBy(o => o.Row).ThenBy(o => o.Column).ToList();
+        scene.Objects.OrderBy(o => o.Shape).ThenBy(o => o.Row).ThenBy(o => o.Column).ToList();
 
     // Two objects in one row differ only by side (the "on the left and ... on the right"); otherwise say the quadrant.
     private static string Where(SceneObject item, IReadOnlyList<SceneObject> all)

@@ -143,4 +143,21 @@ public class ShapesDatasetTests
         ], null);
         Assert.Equal("A red circle on the left and a blue square on the right.", SceneText.Caption(scene));
     }
+    // Captions list circles, then squares, then triangles (each kind in reading order), so writing a caption means
+    // finding objects by their shape: what the colour questions ask of the model.
+    [Fact]
+    public void Captions_group_objects_by_shape_then_read_each_group_top_row_first()
+    {
+        var scene = new Scene(128, false,
+        [
+            new SceneObject(ShapeKind.Triangle, ShapeColor.All[3], 30, 30, 20, Horizontal.Left, Vertical.Top),
+            new SceneObject(ShapeKind.Square, ShapeColor.All[1], 100, 30, 20, Horizontal.Right, Vertical.Top),
+            new SceneObject(ShapeKind.Circle, ShapeColor.All[4], 100, 100, 20, Horizontal.Right, Vertical.Bottom),
+            new SceneObject(ShapeKind.Circle, ShapeColor.All[5], 30, 100, 20, Horizontal.Left, Vertical.Bottom),
+        ], null);
+        Assert.Equal(
+            "An orange circle in the bottom left, a purple circle in the bottom right, a green square in the top right "
+            + "and a yellow triangle in the top left.",
+            SceneText.Caption(scene));
+    }
 }
