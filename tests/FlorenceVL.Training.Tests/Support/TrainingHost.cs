@@ -17,13 +17,16 @@ public static class TrainingHost
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    /// <summary>models/florence-vl-shapes of this checkout (found from the test output folder up to the solution file).</summary>
-    public static string DefaultModelDirectory
+    /// <summary>models/florence-vl-shapes of this checkout.</summary>
+    public static string DefaultModelDirectory => Path.Combine(RepositoryRoot, "models", "florence-vl-shapes");
+
+    /// <summary>This checkout's root: found from the test output folder up to the solution file.</summary>
+    public static string RepositoryRoot
     {
         get
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "FlorenceVL.Api.sln"))) return Path.Combine(dir.FullName, "models", "florence-vl-shapes");
+                if (File.Exists(Path.Combine(dir.FullName, "FlorenceVL.Api.sln"))) return dir.FullName;
             throw new InvalidOperationException("FlorenceVL.Api.sln not found above the test output folder.");
         }
     }

@@ -1,0 +1,43 @@
+using FlorenceVL.Training.Stages;
+using FlorenceVL.Training.Tests.Support;
+
+namespace FlorenceVL.Training.Tests.Stages;
+
+/// <summary>
+/// The committed stage files of scripts/train-default-model.sh load, chain (each stage starts from the previous one's
+/// final checkpoint and reads the dataset make-dataset wrote) and train what the model README says, so a typo in one
+/// fails here rather than 15 minutes into a run.
+/// </summary>
+public class DefaultModelStageFilesTests
+{
+    private static StageConfig Stage(int number) =>
+        StageFile.Load(Path.Combine(TrainingHost.RepositoryRoot, "Training", "stages", $"shapes-stage{number}.json"));
+
+    private static string Work(params string[] parts) => Path.Combine([TrainingHost.RepositoryRoot, "artifacts", "shapes", .. parts]);
+
+    [Fact]
+    public void The_three_stages_chain_from_init_to_the_model_the_script_copies()
+    {
+        var (stage1, stage2, stage3) = (Stage(1), Stage(2), Stage(3));
+
+        Assert.Equal(Work("init"), stage1.ModelDirectory);
+        Assert.Equal(Path.Combine(stage1.Output.Directory, "final"), stage2.ModelDirectory);
+        Assert.Equal(Path.Combine(stage2.Output.Directory, "final"), stage3.ModelDirectory);
+        Assert.Equal(Work("stage3"), stage3.Output.Directory);
+        Assert.Equal(Work("data", "stage1_train.json"), stage1.Train.JsonPath);
+        Assert.All(new[] { stage2, stage3 }, s => Assert.Equal(Work("data", "stage2_train.json"), s.Train.JsonPath));
+        Assert.All(new[] { stage1, stage2, stage3 }, s => Assert.Equal(Work("data", "images"), s.Train.ImageFolder));
+    }
+
+    [Fact]
+    public void Stage_1_trains_everything_stage_2_freezes_the_tower_stage_3_trains_it_slower_than_the_llm()
+    {
+        var (stage1, stage2, stage3) = (Stage(1), Stage(2), Stage(3));
+
+        Assert.Equal(ModelParts.All.Order(), stage1.TrainableParts.Order());
+        Assert.False(stage2.Trains(ModelPart.VisionTower));
+        var rates = stage3.Optimization.LearningRates;
+        Assert.True(rates[ModelPart.VisionTower] < rates[ModelPart.Llm], "the tower must train slower than the LLM in stage 3");
+        Assert.Equal("bfloat16", stage3.Output.SaveDType);                     // the committed model is bf16 (20 MB budget)
+    }
+}
