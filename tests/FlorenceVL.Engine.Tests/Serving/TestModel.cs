@@ -6,7 +6,7 @@ namespace FlorenceVL.Engine.Tests.Serving;
 /// <summary>The repository's tiny test model (models/florence-vl-tiny) and helpers to drive a real engine with it.</summary>
 internal static class TestModel
 {
-    public static string Directory { get; } = Path.Combine(RepositoryRoot(), "models", "florence-vl-tiny");
+    public static string Directory { get; } = Repository.Path("models", "florence-vl-tiny");
 
     public static EngineOptions Options(Func<EngineOptions, EngineOptions>? adjust = null)
     {
@@ -29,12 +29,5 @@ internal static class TestModel
         }
         using var image = SKImage.FromBitmap(bitmap);
         return image.Encode(SKEncodedImageFormat.Png, 100).ToArray();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FlorenceVL.Api.sln"))) return dir.FullName;
-        throw new InvalidOperationException("FlorenceVL.Api.sln not found above the test output folder.");
     }
 }

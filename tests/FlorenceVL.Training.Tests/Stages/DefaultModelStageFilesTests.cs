@@ -11,9 +11,9 @@ namespace FlorenceVL.Training.Tests.Stages;
 public class DefaultModelStageFilesTests
 {
     private static StageConfig Stage(int number) =>
-        StageFile.Load(Path.Combine(TrainingHost.RepositoryRoot, "Training", "stages", $"shapes-stage{number}.json"));
+        StageFile.Load(Repository.Path("Training", "stages", $"shapes-stage{number}.json"));
 
-    private static string Work(params string[] parts) => Path.Combine([TrainingHost.RepositoryRoot, "artifacts", "shapes", .. parts]);
+    private static string Work(params string[] parts) => Repository.Path(["artifacts", "shapes", .. parts]);
 
     [Fact]
     public void The_three_stages_chain_from_init_to_the_model_the_script_copies()

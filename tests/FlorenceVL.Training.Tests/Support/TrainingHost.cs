@@ -18,16 +18,5 @@ public static class TrainingHost
     }
 
     /// <summary>models/florence-vl-shapes of this checkout.</summary>
-    public static string DefaultModelDirectory => Path.Combine(RepositoryRoot, "models", "florence-vl-shapes");
-
-    /// <summary>This checkout's root: found from the test output folder up to the solution file.</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "FlorenceVL.Api.sln"))) return dir.FullName;
-            throw new InvalidOperationException("FlorenceVL.Api.sln not found above the test output folder.");
-        }
-    }
+    public static string DefaultModelDirectory => Repository.Path("models", "florence-vl-shapes");
 }
