@@ -55,6 +55,15 @@ public sealed class CommandArguments
             : throw new UsageException($"--{name} expects an integer, got '{text}'.");
     }
 
+    public double? Double(string name)
+    {
+        var text = String(name);
+        if (text is null) return null;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? value
+            : throw new UsageException($"--{name} expects a number, got '{text}'.");
+    }
+
     /// <summary>Call after reading every option: rejects options the command does not know.</summary>
     public void RejectUnknownOptions()
     {

@@ -3,10 +3,10 @@ using FlorenceVL.Training.Datasets.Shapes;
 
 namespace FlorenceVL.Training.Commands;
 
-/// <summary><c>make-dataset shapes &lt;out&gt; [--seed N] [--train N] [--eval N] [--size PX]</c></summary>
+/// <summary><c>make-dataset shapes &lt;out&gt; [--seed N] [--train N] [--eval N] [--size PX] [--word-scale F]</c></summary>
 public static class MakeDatasetCommand
 {
-    public const string Usage = "make-dataset shapes <out> [--seed N] [--train N] [--eval N] [--size PX]";
+    public const string Usage = "make-dataset shapes <out> [--seed N] [--train N] [--eval N] [--size PX] [--word-scale F]";
 
     public static int Run(CommandArguments args)
     {
@@ -18,8 +18,12 @@ public static class MakeDatasetCommand
             args.Int("seed") ?? defaults.Seed,
             args.Int("train") ?? defaults.NumTrain,
             args.Int("eval") ?? defaults.NumEval,
-            args.Int("size") ?? defaults.ImageSize);
+            args.Int("size") ?? defaults.ImageSize,
+            defaults.WordProbability,
+            args.Double("word-scale") ?? defaults.WordScale);
         args.RejectUnknownOptions();
+        try { options.Validate(); }
+        catch (ArgumentOutOfRangeException e) { throw new UsageException(e.Message); }
         var summary = ShapesDatasetWriter.Write(output, options);
         Console.WriteLine($"wrote {output}: train {summary.Train.NumImages} images ({summary.Train.NumQuestions} questions in " +
             $"{summary.Train.NumQuestionRecords} conversations), eval {summary.Eval.NumImages} images ({summary.Eval.NumQuestions} questions), seed {options.Seed}");

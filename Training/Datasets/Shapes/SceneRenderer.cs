@@ -54,11 +54,36 @@ public static class SceneRenderer
 
     private static void DrawWord(SKCanvas canvas, SceneWord word)
     {
-        using var font = new SKFont(EmbeddedFont.DejaVuSansBold, word.FontSize) { Edging = SKFontEdging.Antialias };
+        using var font = WordFont(word);
         using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        var (x, y) = WordOrigin(font, word);
+        canvas.DrawText(word.Text, x, y, SKTextAlign.Left, font, paint);
+    }
+
+    /// <summary>The box the word's ink covers in the image, for checks that it stays inside the image and its band.</summary>
+    public static SKRect WordInkBounds(SceneWord word)
+    {
+        using var font = WordFont(word);
+        var (x, y) = WordOrigin(font, word);
+        font.MeasureText(word.Text, out var ink);
+        ink.Offset(x, y);
+        return ink;
+    }
+
+    /// <summary>The word's advance width in pixels at a font size: what the sampler fits into the image.</summary>
+    public static float WordWidth(string text, float fontSize)
+    {
+        using var font = new SKFont(EmbeddedFont.DejaVuSansBold, fontSize);
+        return font.MeasureText(text);
+    }
+
+    private static SKFont WordFont(SceneWord word) => new(EmbeddedFont.DejaVuSansBold, word.FontSize) { Edging = SKFontEdging.Antialias };
+
+    /// <summary>Where the baseline starts so the word's advance is centred on CenterX and its capitals' box on CenterY (not the line box).</summary>
+    private static (float X, float Y) WordOrigin(SKFont font, SceneWord word)
+    {
         var width = font.MeasureText(word.Text);
         font.MeasureText("X", out var capBounds);
-        // Centre the capital letters' box (not the line box) on the band's centre.
-        canvas.DrawText(word.Text, word.CenterX - width / 2, word.CenterY - capBounds.MidY, SKTextAlign.Left, font, paint);
+        return (word.CenterX - width / 2, word.CenterY - capBounds.MidY);
     }
 }

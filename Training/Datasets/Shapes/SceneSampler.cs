@@ -11,9 +11,10 @@ namespace FlorenceVL.Training.Datasets.Shapes;
 ///   | bot. left | bot. right|
 ///   +-----------+-----------+
 /// </code>
-/// All randomness comes from the one <see cref="Random"/> passed in, so a seed fixes the dataset.
+/// All randomness comes from the one <see cref="Random"/> passed in, so a seed fixes the dataset. The word's font size is
+/// <c>wordScale</c> of the image side, give or take 8%.
 /// </summary>
-public sealed class SceneSampler(int imageSize, double wordProbability = 0.4)
+public sealed class SceneSampler(int imageSize, double wordProbability = 0.4, double wordScale = 0.18)
 {
     private const float Margin = 4f;
 
@@ -37,9 +38,24 @@ public sealed class SceneSampler(int imageSize, double wordProbability = 0.4)
     private SceneWord SampleWord(Random random)
     {
         var text = SceneWords.All[random.Next(SceneWords.All.Count)];
-        var fontSize = imageSize * (0.11f + 0.02f * (float)random.NextDouble());
+        var fontSize = imageSize * (float)wordScale * (0.92f + 0.16f * (float)random.NextDouble());
         var jitter = imageSize * 0.04f * ((float)random.NextDouble() - 0.5f);
-        return new SceneWord(text, imageSize / 2f + jitter, imageSize / 2f, fontSize);
+        var word = new SceneWord(text, imageSize / 2f + jitter, imageSize / 2f, fontSize);
+        return FitInside(word);
+    }
+
+    /// <summary>
+    /// A long word at a large scale can run off the image. Its ink extends from the centre roughly in proportion to the
+    /// font size (Skia rounds the measured box), so scale the size by the tighter side's ratio, a little under, until it fits.
+    /// </summary>
+    private SceneWord FitInside(SceneWord word)
+    {
+        for (var ink = SceneRenderer.WordInkBounds(word); ink.Left < 0 || ink.Right > imageSize; ink = SceneRenderer.WordInkBounds(word))
+        {
+            var ratio = Math.Min(word.CenterX / (word.CenterX - ink.Left), (imageSize - word.CenterX) / (ink.Right - word.CenterX));
+            word = word with { FontSize = word.FontSize * Math.Min(ratio, 1f) * 0.98f };
+        }
+        return word;
     }
 
     private static (ShapeKind, ShapeColor) SampleDistinctLook(Random random, HashSet<(ShapeKind, string)> used)

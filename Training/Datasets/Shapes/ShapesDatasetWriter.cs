@@ -36,7 +36,7 @@ public static class ShapesDatasetWriter
 
     private static SplitSummary WriteSplit(string outputDirectory, string split, int numImages, Random random, ShapesDatasetOptions options, bool multiTurn)
     {
-        var sampler = new SceneSampler(options.ImageSize, options.WordProbability);
+        var sampler = new SceneSampler(options.ImageSize, options.WordProbability, options.WordScale);
         var captions = new List<LlavaRecord>(numImages);
         var questions = new List<LlavaRecord>(numImages * 6);
         var numQuestions = 0;

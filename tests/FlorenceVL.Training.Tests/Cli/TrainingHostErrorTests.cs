@@ -45,4 +45,22 @@ public class TrainingHostErrorTests
         Assert.Contains("no-such-checkpoint", stderr);
         Assert.DoesNotContain("   at ", stderr);
     }
+
+    [Theory]
+    [InlineData("--word-scale", "0.5", "--word-scale")]
+    [InlineData("--word-scale", "big", "expects a number")]
+    [InlineData("--size", "10", "--size must be at least 64")]
+    public void A_dataset_option_out_of_range_is_a_usage_error_that_writes_nothing(string option, string value, string expected)
+    {
+        using var dir = new TempDirectory();
+        var output = dir.Combine("shapes");
+
+        var (exitCode, stdout, stderr) = TrainingHost.Run("make-dataset", "shapes", output, "--train", "2", "--eval", "1", option, value);
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("error: ", stderr.Trim());
+        Assert.Contains(expected, stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+        Assert.False(Directory.Exists(output));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SkiaSharp;
 using FlorenceVL.Engine.Processing.Text;
 using FlorenceVL.Training.Data;
 using FlorenceVL.Training.Datasets.Shapes;
@@ -131,6 +132,43 @@ public class ShapesDatasetTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(0.12)]
+    [InlineData(0.18)]
+    [InlineData(0.25)]
+    public void The_word_stays_inside_the_image_and_clear_of_every_object(double wordScale)
+    {
+        const int size = 160;
+        var random = new Random(11);
+        var sampler = new SceneSampler(size, wordProbability: 1.0, wordScale);
+        for (var i = 0; i < 200; i++)
+        {
+            var scene = sampler.Sample(random);
+            var ink = SceneRenderer.WordInkBounds(scene.Word!);
+            Assert.True(ink.Left >= 0 && ink.Right <= size && ink.Top >= 0 && ink.Bottom <= size, $"'{scene.Word!.Text}' at {scene.Word.FontSize:F1} px: ink {ink}");
+            foreach (var item in scene.Objects)
+            {
+                var half = item.Size / 2;
+                var box = new SKRect(item.CenterX - half, item.CenterY - half, item.CenterX + half, item.CenterY + half);
+                Assert.False(box.IntersectsWith(ink), $"{item.Description} {box} overlaps '{scene.Word!.Text}' {ink}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_word_scale_sets_the_font_size_and_only_long_words_shrink_to_fit()
+    {
+        const int size = 160;
+        var random = new Random(5);
+        var sampler = new SceneSampler(size, wordProbability: 1.0, wordScale: 0.18);
+        var words = Enumerable.Range(0, 300).Select(_ => sampler.Sample(random).Word!).ToList();
+        Assert.All(words, w => Assert.InRange(w.FontSize, 0, size * 0.18 * 1.08 + 1e-3));
+        Assert.All(words.Where(w => w.Text.Length <= 4), w => Assert.InRange(w.FontSize, size * 0.18 * 0.92 - 1e-3, size * 0.18 * 1.08 + 1e-3));
+        // At the largest scale the six-letter words no longer fit at full size.
+        var large = new SceneSampler(size, wordProbability: 1.0, wordScale: 0.25);
+        Assert.Contains(Enumerable.Range(0, 100).Select(_ => large.Sample(random).Word!), w => w.FontSize < size * 0.25 * 0.92);
     }
 
     [Fact]

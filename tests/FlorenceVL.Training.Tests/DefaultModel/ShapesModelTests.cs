@@ -17,9 +17,10 @@ namespace FlorenceVL.Training.Tests.DefaultModel;
 /// </summary>
 public class ShapesModelTests
 {
-    // As in scripts/train-default-model.sh: the eval split depends only on the seed and the image size.
+    // As in scripts/train-default-model.sh: the eval split depends only on the seed, the image size and the word scale.
     private const int DatasetSeed = 1234;
     private const int ImageSize = 160;
+    private const double WordScale = 0.18;
     private const int NumImages = 40;
 
     /// <summary>Accuracy each question type must reach on these images (chance: colour 1/6, shape 1/3, count 1/4, sides 1/2, word 1/40).</summary>
@@ -38,7 +39,7 @@ public class ShapesModelTests
     {
         TorchRuntime.EnsureLoadable();
         using var data = new TempDirectory();
-        ShapesDatasetWriter.Write(data.Path, new ShapesDatasetOptions(DatasetSeed, NumTrain: 0, NumEval: NumImages, ImageSize));
+        ShapesDatasetWriter.Write(data.Path, new ShapesDatasetOptions(DatasetSeed, NumTrain: 0, NumEval: NumImages, ImageSize, WordScale: WordScale));
         var json = data.Combine("stage2_eval.json");
         var records = LlavaDatasetReader.ReadRecords(json).Select(r => r.Record!).ToList();
 
