@@ -12,8 +12,8 @@ namespace FlorenceVL.Training.Tests.DefaultModel;
 /// The committed default model (models/florence-vl-shapes) answers held-out questions through the serving path: the
 /// first images of the eval split that scripts/train-default-model.sh generates (same seed and size), regenerated here,
 /// never seen in training. Each question type must reach its floor, a little below what the model reaches on these
-/// images (count, shape, colour and left/right 100%, top/bottom 88%, word 3 of 21; its README has the whole-split
-/// figures) and far above chance, so a model that stopped looking at the image, or mixed up its objects, fails.
+/// images (count and colour 100%, shape 38/39, left/right 37/40, top/bottom 39/40, word 13 of 21; its README has the
+/// whole-split figures) and far above chance, so a model that stopped looking at the image, or mixed up its objects, fails.
 /// </summary>
 public class ShapesModelTests
 {
@@ -28,10 +28,10 @@ public class ShapesModelTests
     {
         ["count"] = 0.9,
         ["shape"] = 0.9,
-        ["top_bottom"] = 0.8,
-        ["left_right"] = 0.9,
+        ["top_bottom"] = 0.9,
+        ["left_right"] = 0.85,
         ["color"] = 0.9,
-        ["word"] = 0.09,
+        ["word"] = 0.5,
     };
 
     [Fact]
