@@ -60,7 +60,7 @@ public static class SceneRenderer
         canvas.DrawText(word.Text, x, y, SKTextAlign.Left, font, paint);
     }
 
-    /// <summary>The box the word's ink covers in the image, for checks that it stays inside the image and its band.</summary>
+    /// <summary>The box the word's ink covers in the image, which the sampler keeps inside the image.</summary>
     public static SKRect WordInkBounds(SceneWord word)
     {
         using var font = WordFont(word);
@@ -68,13 +68,6 @@ public static class SceneRenderer
         font.MeasureText(word.Text, out var ink);
         ink.Offset(x, y);
         return ink;
-    }
-
-    /// <summary>The word's advance width in pixels at a font size: what the sampler fits into the image.</summary>
-    public static float WordWidth(string text, float fontSize)
-    {
-        using var font = new SKFont(EmbeddedFont.DejaVuSansBold, fontSize);
-        return font.MeasureText(text);
     }
 
     private static SKFont WordFont(SceneWord word) => new(EmbeddedFont.DejaVuSansBold, word.FontSize) { Edging = SKFontEdging.Antialias };
