@@ -10,7 +10,7 @@ namespace FlorenceVL.Training.Tests.DefaultModel;
 
 /// <summary>
 /// The committed default model (models/florence-vl-shapes) answers held-out questions through the serving path: the
-/// first images of the eval split that scripts/train-default-model.sh generates (same seed and size), regenerated here,
+/// first images of the eval split that scripts/train-default-model.sh generates (same seed, size and word scale), regenerated here,
 /// never seen in training. Each question type must reach its floor, a little below what the model reaches on these
 /// images (count and colour 100%, shape 38/39, left/right 37/40, top/bottom 39/40, word 13 of 21; its README has the
 /// whole-split figures) and far above chance, so a model that stopped looking at the image, or mixed up its objects, fails.

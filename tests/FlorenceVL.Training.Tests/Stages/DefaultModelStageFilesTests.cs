@@ -40,4 +40,16 @@ public class DefaultModelStageFilesTests
         Assert.True(rates[ModelPart.VisionTower] < rates[ModelPart.Llm], "the tower must train slower than the LLM in stage 3");
         Assert.Equal("bfloat16", stage3.Output.SaveDType);                     // the committed model is bf16 (20 MB budget)
     }
+
+    [Fact]
+    public void The_script_generates_the_eval_split_the_model_test_regenerates()
+    {
+        // ShapesModelTests regenerates the held-out images from these settings; if the script's drifted, that test would
+        // score the model on images unlike its training data.
+        var script = File.ReadAllLines(Repository.Path("scripts", "train-default-model.sh"));
+        var makeDataset = Assert.Single(script, line => line.Contains(" make-dataset shapes ", StringComparison.Ordinal));
+        Assert.Contains("--seed 1234 ", makeDataset);
+        Assert.Contains("--size 160 ", makeDataset);
+        Assert.EndsWith("--word-scale 0.18", makeDataset.TrimEnd());
+    }
 }
