@@ -10,24 +10,17 @@ namespace FlorenceVL.Engine.Modeling;
 /// </summary>
 public static class FlorenceVLModelLoader
 {
-    public static (FlorenceVLModel Model, LoadReport Report) Load(string directory, ModelPlacement placement)
+    public static (FlorenceVLModel Model, LoadReport Report) Load(string directory, ModelPlacement placement) =>
+        Load(FlorenceVLConfig.FromModelDirectory(directory), directory, placement);
+
+    /// <summary>The same load with the architecture given (the released presets on the meta device, in tests).</summary>
+    public static (FlorenceVLModel Model, LoadReport Report) Load(FlorenceVLConfig config, string directory, ModelPlacement placement)
     {
-        var config = FlorenceVLConfig.FromModelDirectory(directory);
         var model = new FlorenceVLModel(config, placement);
-        using var main = SafetensorsCheckpoint.Open(directory);
-        var sources = new List<CheckpointSource> { new(main, WeightLayouts.ReleasedFlorenceVL(packLlama: config.Text.Kind == DecoderKind.Llama)) };
-        SafetensorsCheckpoint? tower = null;
         try
         {
-            if (!main.Names.Any(n => n.StartsWith("model.vision_tower.", StringComparison.Ordinal)))
-            {
-                tower = SafetensorsCheckpoint.Exists(config.VisionTowerDirectory)
-                    ? SafetensorsCheckpoint.Open(config.VisionTowerDirectory)
-                    : throw new CheckpointException(
-                        $"{directory}: the checkpoint holds no vision tower tensors and {config.VisionTowerDirectory} has no model.safetensors.");
-                sources.Add(new(tower, TowerLayout(tower)));
-            }
-            var report = CheckpointLoader.Load(model, sources, model.LanguageModel.TiedParameters("language_model."));
+            using var sources = CheckpointSources.Open(config, directory);
+            var report = CheckpointLoader.Load(model, sources.All, model.LanguageModel.TiedParameters("language_model."));
             return (model, report);
         }
         catch
@@ -35,14 +28,5 @@ public static class FlorenceVLModelLoader
             model.Dispose();
             throw;
         }
-        finally
-        {
-            tower?.Dispose();
-        }
     }
-
-    private static WeightLayout TowerLayout(SafetensorsCheckpoint tower) =>
-        tower.Names.Any(n => n.StartsWith("model.multi_modal_projector.", StringComparison.Ordinal))
-            ? WeightLayouts.NativeFlorence2Tower
-            : WeightLayouts.OriginalFlorence2Tower;
 }

@@ -6,7 +6,7 @@ namespace FlorenceVL.Engine.Weights;
 
 /// <summary>
 /// The tensors of an HF checkpoint folder: a single <c>model.safetensors</c>, or shards listed by
-/// <c>model.safetensors.index.json</c>. Files stay memory-mapped; tensors are copied out one at a time on request.
+/// <c>model.safetensors.index.json</c>. Files stay open; tensors are read one at a time on request.
 /// </summary>
 public sealed class SafetensorsCheckpoint : IDisposable
 {
@@ -30,6 +30,8 @@ public sealed class SafetensorsCheckpoint : IDisposable
     public SafetensorsEntry Entry(string name) => _byName[name].Entries[name];
     public bool Contains(string name) => _byName.ContainsKey(name);
     public Tensor Load(string name, ScalarType? dtype = null) => _byName[name].Load(name, dtype);
+    public void ReadInto(string name, Tensor destination) => _byName[name].ReadInto(name, destination);
+    public IReadOnlyList<string> FilePaths => _files.Select(f => f.Path).ToList();
 
     public static bool Exists(string directory) =>
         File.Exists(Path.Combine(directory, IndexFileName)) || File.Exists(Path.Combine(directory, SingleFileName));

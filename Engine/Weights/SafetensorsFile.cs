@@ -1,6 +1,6 @@
-using System.IO.MemoryMappedFiles;
 using System.Text.Json;
-using TorchSharp;
+using FlorenceVL.Engine.Runtime;
+using Microsoft.Win32.SafeHandles;
 using static TorchSharp.torch;
 
 namespace FlorenceVL.Engine.Weights;
@@ -12,29 +12,28 @@ public sealed record SafetensorsEntry(string Name, ScalarType DType, long[] Shap
 }
 
 /// <summary>
-/// A memory-mapped <c>.safetensors</c> file: 8-byte little-endian header length, a JSON header mapping names to
-/// dtype/shape/byte ranges, then raw little-endian data. Every structural problem (truncation, overlapping or
-/// out-of-range offsets, a size that disagrees with dtype x shape) is a <see cref="CheckpointException"/>, never a crash.
+/// A <c>.safetensors</c> file: 8-byte little-endian header length, a JSON header mapping names to dtype/shape/byte
+/// ranges, then raw little-endian data. Every structural problem (truncation, overlapping or out-of-range offsets, a size
+/// that disagrees with dtype x shape) is a <see cref="CheckpointException"/>, never a crash.
+/// Tensor data is read with positioned reads straight into the destination tensor, not through a memory map: pages of a
+/// mapping stay in the process's resident set until unmapped, so mapping a 9.6 GB checkpoint while filling a model of
+/// the same size doubled the peak resident memory of a load. Read pages live in the kernel's page cache instead.
 /// </summary>
 public sealed unsafe class SafetensorsFile : IDisposable
 {
     private const long MaxHeaderBytes = 100L * 1024 * 1024;
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
-    private readonly byte* _base;
+    private const long ChunkBytes = 1L << 30; // spans are limited to 2 GiB
+    private readonly SafeFileHandle _handle;
     private readonly long _dataStart;
 
     public string Path { get; }
     public IReadOnlyDictionary<string, SafetensorsEntry> Entries { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    private SafetensorsFile(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, long dataStart,
+    private SafetensorsFile(string path, SafeFileHandle handle, long dataStart,
         IReadOnlyDictionary<string, SafetensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
     {
-        Path = path; _file = file; _view = view; _dataStart = dataStart; Entries = entries; Metadata = metadata;
-        byte* pointer = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        _base = pointer + _view.PointerOffset;
+        Path = path; _handle = handle; _dataStart = dataStart; Entries = entries; Metadata = metadata;
     }
 
     public static SafetensorsFile Open(string path)
@@ -44,21 +43,22 @@ public sealed unsafe class SafetensorsFile : IDisposable
         // A symlinked checkpoint (shared weights) reports the link's own size: measure the file it points to.
         var length = (info.LinkTarget is null ? info : (FileInfo)info.ResolveLinkTarget(returnFinalTarget: true)!).Length;
         if (length < 8) throw new CheckpointException($"{path}: truncated safetensors file ({length} bytes, no header).");
-        var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
         try
         {
-            var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
-            var headerLength = view.ReadInt64(0);
+            Span<byte> lengthBytes = stackalloc byte[8];
+            ReadExactly(handle, lengthBytes, 0, path);
+            var headerLength = BitConverter.ToInt64(lengthBytes);
             if (headerLength <= 0 || headerLength > MaxHeaderBytes || 8 + headerLength > length)
                 throw new CheckpointException($"{path}: corrupt or truncated safetensors header (declared {headerLength} bytes, file {length}).");
             var header = new byte[headerLength];
-            view.ReadArray(8, header, 0, header.Length);
+            ReadExactly(handle, header, 8, path);
             var (entries, metadata) = ParseHeader(path, header, length - 8 - headerLength);
-            return new SafetensorsFile(path, file, view, 8 + headerLength, entries, metadata);
+            return new SafetensorsFile(path, handle, 8 + headerLength, entries, metadata);
         }
         catch
         {
-            file.Dispose();
+            handle.Dispose();
             throw;
         }
     }
@@ -66,9 +66,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <summary>A CPU tensor holding a copy of the stored bytes, converted to <paramref name="dtype"/> when given.</summary>
     public Tensor Load(string name, ScalarType? dtype = null)
     {
-        var entry = Entries.TryGetValue(name, out var found) ? found : throw new CheckpointException($"{Path}: no tensor named '{name}'.");
+        var entry = Find(name);
         var tensor = empty(entry.Shape, entry.DType);
-        CopyInto(tensor, _base + _dataStart + entry.Begin, entry.NumBytes);
+        ReadInto(entry, tensor);
         if (dtype is { } target && target != entry.DType)
         {
             var converted = tensor.to_type(target);
@@ -78,26 +78,39 @@ public sealed unsafe class SafetensorsFile : IDisposable
         return tensor;
     }
 
-    /// <summary>Spans are limited to 2 GiB, so large tensors are filled through contiguous slices of their flat view.</summary>
-    internal static void CopyInto(Tensor tensor, byte* source, long numBytes, long maxChunkBytes = 1L << 30)
+    /// <summary>
+    /// Reads a tensor's stored bytes straight into <paramref name="destination"/>: a contiguous CPU tensor of the stored
+    /// dtype and element count (a parameter, or a dim-0 slice of one), so a load needs no second copy.
+    /// </summary>
+    public void ReadInto(string name, Tensor destination) => ReadInto(Find(name), destination);
+
+    internal void ReadInto(SafetensorsEntry entry, Tensor destination, long maxChunkBytes = ChunkBytes)
     {
-        if (numBytes == 0) return;
-        var elementSize = numBytes / tensor.numel();
-        using var flat = tensor.view(-1);
-        var elementsPerChunk = Math.Max(1, maxChunkBytes / elementSize);
-        for (long start = 0; start < flat.shape[0]; start += elementsPerChunk)
+        if (destination.dtype != entry.DType || destination.numel() * destination.element_size() != entry.NumBytes)
+            throw new ArgumentException($"'{entry.Name}' ({entry.DType}, {entry.NumBytes} bytes) does not fit a {destination.dtype} tensor of {destination.numel()} elements.", nameof(destination));
+        if (entry.NumBytes == 0) return;
+        var start = TensorMemory.Address(destination);
+        for (long done = 0; done < entry.NumBytes; done += maxChunkBytes)
         {
-            var count = Math.Min(elementsPerChunk, flat.shape[0] - start);
-            using var slice = flat.narrow(0, start, count);
-            slice.bytes = new Span<byte>(source + start * elementSize, checked((int)(count * elementSize)));
+            var count = (int)Math.Min(maxChunkBytes, entry.NumBytes - done);
+            ReadExactly(_handle, new Span<byte>(start + done, count), _dataStart + entry.Begin + done, Path);
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _handle.Dispose();
+
+    private SafetensorsEntry Find(string name) =>
+        Entries.TryGetValue(name, out var found) ? found : throw new CheckpointException($"{Path}: no tensor named '{name}'.");
+
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset, string path)
     {
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _file.Dispose();
+        while (buffer.Length > 0)
+        {
+            var read = RandomAccess.Read(handle, buffer, offset);
+            if (read <= 0) throw new CheckpointException($"{path}: file ended early (truncated while being read?).");
+            buffer = buffer[read..];
+            offset += read;
+        }
     }
 
     private static (Dictionary<string, SafetensorsEntry>, Dictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)

@@ -27,13 +27,18 @@ public static class WeightLayouts
         @"visual_temporal_embed\.pos_idx_to_embed$", // a deterministic buffer, recomputed
     ];
 
-    private static readonly string[] UnusedDecoder = [@"\.rotary_emb\.inv_freq$"];
+    /// <summary>Rotary frequency buffers older HF exports saved: recomputed from the config. Decoder names only.</summary>
+    private static readonly string[] UnusedDecoder = [@"^model\.(layers\.\d+\.self_attn\.)?rotary_emb\.inv_freq$"];
 
-    /// <summary>Llama stores q/k/v and gate/up separately; our modules use Phi-3's fused projections.</summary>
+    /// <summary>
+    /// Llama stores q/k/v and gate/up separately; our modules use Phi-3's fused projections. Anchored to the decoder's
+    /// own layers (<c>model.layers.N.</c>, the same in released and plain HF checkpoints): the Florence-2 encoder inside
+    /// the tower also has <c>self_attn.q_proj</c>, and an unanchored rule once packed those into names no module has.
+    /// </summary>
     public static readonly IReadOnlyList<PackRule> LlamaPacks =
     [
-        new(@"^(?<prefix>.*)\.self_attn\.(?<part>q|k|v)_proj\.weight$", "${prefix}.self_attn.qkv_proj.weight", ["q", "k", "v"]),
-        new(@"^(?<prefix>.*)\.mlp\.(?<part>gate|up)_proj\.weight$", "${prefix}.mlp.gate_up_proj.weight", ["gate", "up"]),
+        new(@"^(?<prefix>model\.layers\.\d+)\.self_attn\.(?<part>q|k|v)_proj\.weight$", "${prefix}.self_attn.qkv_proj.weight", ["q", "k", "v"]),
+        new(@"^(?<prefix>model\.layers\.\d+)\.mlp\.(?<part>gate|up)_proj\.weight$", "${prefix}.mlp.gate_up_proj.weight", ["gate", "up"]),
     ];
 
     /// <summary>The released Florence-VL checkpoints (llava_phi, llava_llama) with the original Florence-2 names.</summary>
@@ -73,12 +78,13 @@ public static class WeightLayouts
         [
             new(@"^model\.vision_tower\.convs\.(\d+)\.conv\.", "vision_tower.davit.convs.$1.proj."),
             new(@"^model\.vision_tower\.", "vision_tower.davit."),
-            new(@"\.(conv1|conv2)\.(weight|bias)$", ".$1.fn.dw.$2"),
-            new(@"\.spatial_block\.norm1\.", ".spatial_block.window_attn.norm."),
-            new(@"\.channel_block\.norm1\.", ".channel_block.channel_attn.norm."),
-            new(@"\.(window_attn|channel_attn)\.(qkv|proj)\.", ".$1.fn.$2."),
-            new(@"\.norm2\.", ".ffn.norm."),
-            new(@"\.ffn\.(fc1|fc2)\.", ".ffn.fn.net.$1."),
+            // The DaViT block renames below only ever touch names already under vision_tower.davit.blocks.
+            new(@"^(vision_tower\.davit\.blocks\..*)\.(conv1|conv2)\.(weight|bias)$", "$1.$2.fn.dw.$3"),
+            new(@"^(vision_tower\.davit\.blocks\..*)\.spatial_block\.norm1\.", "$1.spatial_block.window_attn.norm."),
+            new(@"^(vision_tower\.davit\.blocks\..*)\.channel_block\.norm1\.", "$1.channel_block.channel_attn.norm."),
+            new(@"^(vision_tower\.davit\.blocks\..*)\.(window_attn|channel_attn)\.(qkv|proj)\.", "$1.$2.fn.$3."),
+            new(@"^(vision_tower\.davit\.blocks\..*)\.norm2\.", "$1.ffn.norm."),
+            new(@"^(vision_tower\.davit\.blocks\..*)\.ffn\.(fc1|fc2)\.", "$1.ffn.fn.net.$2."),
             new(@"^model\.multi_modal_projector\.image_projection\.weight$", "vision_tower.image_projection"),
             new(@"^model\.multi_modal_projector\.image_position_embed\.", "vision_tower.image_pos_embed."),
             new(@"^model\.multi_modal_projector\.", "vision_tower."),

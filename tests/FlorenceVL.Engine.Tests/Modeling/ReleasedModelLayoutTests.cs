@@ -5,8 +5,10 @@ using FlorenceVL.Engine.Weights;
 namespace FlorenceVL.Engine.Tests.Modeling;
 
 /// <summary>
-/// The released 3B and 8B models built on the meta device (no weights allocated): every parameter, named as the released
-/// checkpoints name it, has the released shape, and the counts add up to the published sizes.
+/// The 3B model built on the meta device, its module names written back in the released layout by ReleasedNames (the
+/// names the training host writes checkpoints in). What the released checkpoints themselves hold, 8B included, is
+/// checked against a table written from the reference in Weights/ReleasedCheckpointLoadTests: deriving "released"
+/// names from our own modules could only agree with itself, and it missed that Florence-VL-8B did not load.
 /// </summary>
 public class ReleasedModelLayoutTests
 {
@@ -32,18 +34,6 @@ public class ReleasedModelLayoutTests
         // Phi-3.5-mini 3,821,079,552 (measured with the reference) + Florence-2-large tower without its decoder
         // 570,706,944 + projector 4096*3072 + 2*3072*3072 + 3*3072 = 31,466,496.
         Assert.Equal(3_821_079_552L + 570_706_944L + 31_466_496L, shapes.Values.Sum(s => s.Aggregate(1L, (a, b) => a * b)));
-    }
-
-    [Fact]
-    public void Florence_VL_8B_has_the_released_names_and_shapes_with_packed_gqa_projections()
-    {
-        var shapes = ReleasedShapes(ModelPresets.FlorenceVL8B);
-
-        Assert.Equal([4096L, 4096], shapes["model.mm_projector.encoder_mlp.0.weight"]);
-        Assert.Equal([6144L, 4096], shapes["model.layers.0.self_attn.qkv_proj.weight"]); // q 4096 + k 1024 + v 1024
-        Assert.Equal([28672L, 4096], shapes["model.layers.0.mlp.gate_up_proj.weight"]);
-        Assert.Equal([128257L, 4096], shapes["model.embed_tokens.weight"]);
-        Assert.Equal(576, ModelPresets.FlorenceVL8B.NumVisualTokens);
     }
 
     [Fact]

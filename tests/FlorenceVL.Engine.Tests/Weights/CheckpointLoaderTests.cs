@@ -87,7 +87,7 @@ public class CheckpointLoaderTests
         var layout = new WeightLayout("test",
             [@"rotary_emb\.inv_freq$"],
             [new(@"^model\.", ""), new(@"self_attn\.qkv_proj", "qkv_proj")],
-            WeightLayouts.LlamaPacks,
+            [new(@"^(?<prefix>model\.layer)\.self_attn\.(?<part>q|k|v)_proj\.weight$", "${prefix}.self_attn.qkv_proj.weight", ["q", "k", "v"])],
             []);
         var target = new TinyRoot();
 

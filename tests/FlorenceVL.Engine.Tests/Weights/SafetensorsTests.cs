@@ -43,15 +43,28 @@ public class SafetensorsTests
     }
 
     [Fact]
-    public unsafe void Large_tensors_are_copied_in_chunks_without_changing_values()
+    public void Large_tensors_are_read_in_chunks_without_changing_values()
     {
+        using var dir = new TempDirectory();
         using var source = randn(1000, 3);
+        SafetensorsWriter.Write(dir.File("model.safetensors"), [new("x", source)]);
+        using var file = SafetensorsFile.Open(dir.File("model.safetensors"));
         using var target = empty(1000, 3);
-        var bytes = source.bytes.ToArray();
-        fixed (byte* pointer = bytes)
-            SafetensorsFile.CopyInto(target, pointer, bytes.Length, maxChunkBytes: 4 * 7); // 7 floats per chunk: uneven split
+
+        file.ReadInto(file.Entries["x"], target, maxChunkBytes: 4 * 7); // 7 floats per chunk: an uneven split
 
         Assert.True(source.equal(target).all().item<bool>());
+    }
+
+    [Fact]
+    public void Reading_into_a_tensor_of_another_dtype_or_size_is_refused()
+    {
+        using var dir = new TempDirectory();
+        SafetensorsWriter.Write(dir.File("model.safetensors"), [new("x", randn(4, 3))]);
+        using var file = SafetensorsFile.Open(dir.File("model.safetensors"));
+
+        Assert.Throws<ArgumentException>(() => file.ReadInto("x", empty(4, 3, ScalarType.BFloat16)));
+        Assert.Throws<ArgumentException>(() => file.ReadInto("x", empty(4, 4)));
     }
 
     [Fact]
