@@ -17,6 +17,12 @@ internal static class DecoderParity
         using (var checkpoint = SafetensorsCheckpoint.Open(directory))
             CheckpointLoader.Load(model, [new(checkpoint, WeightLayouts.PlainDecoder(config.Kind == DecoderKind.Llama))], model.TiedParameters());
         var cases = ParityRunner.ReadCases(directory)["cases"] as JsonObject ?? throw new CheckpointException($"{directory}/cases.json has no 'cases'.");
+        return Cases(model, cases, expected, tolerance);
+    }
+
+    /// <summary>Text-only cases (logits of given ids, greedy continuations) on a decoder, as cases.json lists them.</summary>
+    public static IReadOnlyList<ParityResult> Cases(CausalLM model, JsonObject cases, SafetensorsFile expected, double tolerance)
+    {
         var results = new List<ParityResult>();
         foreach (var (name, node) in cases)
         {

@@ -7,7 +7,8 @@ namespace FlorenceVL.Engine.Parity;
 
 /// <summary>
 /// The whole pipeline on the reference's own pixel values: DaViT, image features, one encoder pass per task prompt,
-/// DBFusion, projector, then per image the logits of pre_ids ++ visual ++ post_ids and a greedy continuation.
+/// DBFusion, projector, then per image the logits of pre_ids ++ visual ++ post_ids and a greedy continuation; and any
+/// text-only decoder cases cases.json lists.
 /// </summary>
 internal static class FlorenceVLParity
 {
@@ -39,6 +40,9 @@ internal static class FlorenceVLParity
             var visual = model.Projector.forward(fused);
             Check("visual_embeds", () => visual);
             results.AddRange(Sequences(model, expected, visual, tolerance));
+            // Text-only cases: a Florence-VL folder composed from a decoder fixture carries the decoder's own references.
+            if (ParityRunner.ReadCases(directory)["cases"] is System.Text.Json.Nodes.JsonObject cases)
+                results.AddRange(DecoderParity.Cases(model.LanguageModel, cases, expected, tolerance));
             return results;
         }
     }
