@@ -12,6 +12,9 @@ internal static class CommandLine
             case "parity":
                 exitCode = ParityCommand.Run(args[1..], Console.Out);
                 return true;
+            case "inspect":
+                exitCode = InspectCommand.Run(args[1..], Console.Out);
+                return true;
             case "bench":
                 exitCode = BenchCommand.Run(args[1..], Console.Out);
                 return true;

@@ -1,4 +1,7 @@
+using FlorenceVL.Engine.Configuration;
+using FlorenceVL.Engine.Processing.Text;
 using FlorenceVL.Engine.Serving;
+using FlorenceVL.Engine.Weights;
 
 namespace FlorenceVL.Api.Hosting;
 
@@ -24,6 +27,14 @@ public sealed class EngineHostedService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        catch (Exception e) when (e is CheckpointException or ModelConfigException or TokenizerLoadException)
+        {
+            // A problem with the folder, not with the program: say what it is and where to look, without a stack trace.
+            logger.LogCritical("The model at {ModelPath} could not be loaded: {Reason} For a full report of the folder, run: dotnet run -c Release --project Api -- inspect {ModelPath}",
+                options.ModelPath, e.Message, options.ModelPath);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
         }
         catch (Exception e)
         {

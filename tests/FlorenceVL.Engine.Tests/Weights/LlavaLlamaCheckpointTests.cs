@@ -67,5 +67,22 @@ public sealed class LlavaLlamaCheckpointTests(ITestOutputHelper output) : IDispo
         Assert.All(results.Where(r => r.Name.EndsWith("logits")), r => Assert.True(r.RelativeError < 1e-4, r.ToString()));
     }
 
+    [Fact]
+    public void Inspect_reads_it_from_the_headers_as_a_servable_llava_llama_with_the_tower_in_the_main_checkpoint()
+    {
+        var inspection = FlorenceVL.Engine.Modeling.CheckpointInspector.Inspect(_dir.Path, ScalarType.BFloat16, contextLength: 100, sequences: 2);
+
+        Assert.True(inspection.CanServe);
+        Assert.Equal("llava_llama", inspection.Config.ModelType);
+        Assert.Equal(2, inspection.Files.Count);
+        Assert.StartsWith("main checkpoint", inspection.TowerSource);
+        Assert.Equal("tokenizer.json", inspection.Tokenizer);
+        // llama3-tiny: 2 layers x K and V x 2 KV heads x head_dim 16 x 2 bytes.
+        Assert.Equal(2L * 2 * 2 * 16 * 2, inspection.Memory.KvBytesPerToken);
+        Assert.Equal(inspection.Memory.KvBytesPerToken * 100 * 2, inspection.Memory.KvPoolBytes);
+        // q, k and v of each layer pack into one module tensor, gate and up into another: 4 checkpoint tensors fewer per layer.
+        Assert.Equal(2 * 3, inspection.Plan.Bindings.Sum(b => b.ExternalNames.Count) - inspection.Plan.Bindings.Count);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
