@@ -15,6 +15,9 @@ internal static class CommandLine
             case "inspect":
                 exitCode = InspectCommand.Run(args[1..], Console.Out);
                 return true;
+            case "random-checkpoint":
+                exitCode = RandomCheckpointCommand.Run(args[1..], Console.Out);
+                return true;
             case "bench":
                 exitCode = BenchCommand.Run(args[1..], Console.Out);
                 return true;
