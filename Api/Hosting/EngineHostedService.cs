@@ -21,6 +21,8 @@ public sealed class EngineHostedService(
         try
         {
             logger.LogInformation("Loading model from {ModelPath} on {Device} ({DType})", options.ModelPath, options.Device, options.DType);
+            if (options.DType == TorchSharp.torch.ScalarType.BFloat16 && options.Device == "cpu" && !FlorenceVL.Engine.Runtime.CpuFeatures.HasNativeBFloat16)
+                logger.LogWarning("This CPU has no AVX-512 BF16 or AMX: bfloat16 matrix products are emulated here and run about ten times slower than float32. Use FlorenceVL:Model:DType=float32 if the weights fit in memory.");
             var engine = await Task.Run(() => loader.Load(options), stoppingToken).WaitAsync(stoppingToken);
             host.Publish(engine);
             logger.LogInformation("Model {ModelId} ready (context {MaxModelLen} tokens)", engine.Model.Id, engine.Model.MaxModelLen);
