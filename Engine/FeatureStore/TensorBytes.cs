@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace FlorenceVL.Engine.FeatureStore;
@@ -40,16 +39,7 @@ internal static unsafe class TensorBytes
         return tensor;
     }
 
-    // TorchSharp exposes no data pointer; its own native entry point gives the storage address of element 0.
-    [DllImport("LibTorchSharp")]
-    private static extern IntPtr THSTensor_data(IntPtr handle);
-
-    private static byte* DataPointer(Tensor tensor)
-    {
-        if (tensor.device_type != TorchSharp.DeviceType.CPU || !tensor.is_contiguous())
-            throw new ArgumentException("raw byte access needs a contiguous CPU tensor.", nameof(tensor));
-        return (byte*)THSTensor_data(tensor.Handle);
-    }
+    private static byte* DataPointer(Tensor tensor) => FlorenceVL.Engine.Runtime.TensorMemory.Address(tensor);
 
     public static long NumBytes(Tensor tensor) => tensor.numel() * tensor.element_size();
 }
