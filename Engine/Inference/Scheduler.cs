@@ -52,11 +52,11 @@ public sealed class Scheduler
     {
         if (sequence.Status != SequenceStatus.Waiting || sequence.NumComputedTokens != 0)
             throw new ArgumentException($"Sequence {sequence.Id} has already been scheduled.", nameof(sequence));
-        sequence.SamplingParams.Validate(sequence.NumPromptTokens, _config.MaxModelLen);
+        // The rest of SamplingParams was validated when the request arrived; the context length is the scheduler's.
+        sequence.SamplingParams.ValidateLength(sequence.NumPromptTokens, _config.MaxModelLen);
         if (sequence.Images.FirstOrDefault(image => image.Length > EncoderCache.Capacity) is { } tooLarge)
-            throw new InvalidRequestException("messages",
-                $"An image needs {tooLarge.Length} visual tokens, more than the encoder cache holds ({EncoderCache.Capacity}).",
-                "image_too_large");
+            throw new InvalidRequestException(RequestField.Images, RequestErrorKind.ImageTooLarge,
+                $"An image needs {tooLarge.Length} visual tokens, more than the encoder cache holds ({EncoderCache.Capacity}).");
         if (_waiting.Count >= _config.MaxWaiting)
             throw new EngineOverloadedException(_config.MaxWaiting);
         if (!_live.TryAdd(sequence.Id, sequence))

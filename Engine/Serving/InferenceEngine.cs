@@ -80,7 +80,7 @@ public sealed class InferenceEngine : IInferenceEngine, IDisposable
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
         var watch = Stopwatch.StartNew();
-        var prepared = PreparedRequest.Create(request, _loaded, Model.MaxModelLen);
+        var prepared = PreparedRequest.Create(request, _loaded);
         Metrics.PreprocessSeconds.Observe(watch.Elapsed.TotalSeconds);
         var stored = await _features.LookupAsync(prepared.Pixels, cancellationToken);
         var generation = CreateGeneration(prepared, stored, out var choices);
