@@ -29,9 +29,9 @@ dotnet build Training -c Release -v quiet -nologo
 rm -rf "$work" && mkdir -p "$work"
 timed make-dataset train make-dataset shapes "$work/data" --seed 1234 --train 16000 --eval 300 --size 160 --word-scale 0.18
 timed init train init "$work/init" --corpus "$work/data/stage1_train.json,$work/data/stage2_train.json" --seed 0
-timed stage1 stage Training/stages/shapes-stage1.json "$work/stage1"
-timed stage2 stage Training/stages/shapes-stage2.json "$work/stage2"
-timed stage3 stage Training/stages/shapes-stage3.json "$work/stage3"
+timed stage1 stage Training/StageFiles/shapes-stage1.json "$work/stage1"
+timed stage2 stage Training/StageFiles/shapes-stage2.json "$work/stage2"
+timed stage3 stage Training/StageFiles/shapes-stage3.json "$work/stage3"
 timed eval train eval "$work/stage3/final" "$work/data/stage2_eval.json" --out "$work/eval.json"
 
 rm -rf "$model.new" && mkdir -p "$model.new/vision_tower"

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Benchmarks;
 using FlorenceVL.Engine.FeatureStore;
 
 namespace FlorenceVL.Api.Commands;

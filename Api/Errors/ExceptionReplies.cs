@@ -17,7 +17,7 @@ public static class ExceptionReplies
     public static OpenAIErrorReply? ForClient(Exception exception) => exception switch
     {
         OpenAIRequestException request => request.Reply,
-        InvalidRequestException invalid => OpenAIErrorReply.InvalidRequest(invalid.Message, invalid.Param, invalid.Code),
+        InvalidRequestException invalid => EngineRequestErrors.Reply(invalid),
         ImageInputException image => OpenAIErrorReply.InvalidRequest(image.Message, "messages", image.WireCode),
         ChatTemplateException template => OpenAIErrorReply.InvalidRequest(template.Message, "messages", OpenAIErrorCodes.InvalidValue),
         EngineOverloadedException => OpenAIErrorReply.RateLimited(OverloadRetryAfter),

@@ -28,7 +28,7 @@ public static class ChatCompletionStream
         await using var events = generation.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
-            var (next, error) = await TryMoveNextAsync(events, logger, cancellationToken);
+            var (next, error) = await TryMoveNextAsync(events, context, logger, cancellationToken);
             if (error is not null)
             {
                 yield return error;
@@ -36,26 +36,27 @@ public static class ChatCompletionStream
             }
             if (next is null)
                 break;
-            if (next is ChoiceFinished done)
+            if (next.Event is ChoiceFinished done)
                 finished.Add(done);
-            yield return Serialize(Chunk(context, ToChoice(next)));
+            yield return next.Payload;
         }
         if (context.IncludeUsage)
             yield return Serialize(Chunk(context, null) with { Usage = UsageMapper.Map(generation, finished) });
         yield return Done;
     }
 
-    /// <summary>Yielding is not allowed inside a try with a catch, so the failure comes back as a payload to yield.</summary>
-    private static async Task<(GenerationEvent? Next, string? Error)> TryMoveNextAsync(
-        IAsyncEnumerator<GenerationEvent> events, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next event with its serialised chunk. Yielding is not allowed inside a try with a catch, so a failure (the
+    /// generation's, or the finish-reason mapper's for a shutdown abort) comes back as an error payload to yield.
+    /// </summary>
+    private static async Task<(StreamedEvent? Next, string? Error)> TryMoveNextAsync(
+        IAsyncEnumerator<GenerationEvent> events, CompletionContext context, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
             if (!await events.MoveNextAsync())
                 return (null, null);
-            if (events.Current is ChoiceFinished done)
-                FinishReasonMapper.Map(done.Reason);
-            return (events.Current, null);
+            return (new StreamedEvent(events.Current, Serialize(Chunk(context, ToChoice(events.Current)))), null);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -91,6 +92,8 @@ public static class ChatCompletionStream
         SystemFingerprint = context.SystemFingerprint,
         Choices = choice is null ? [] : [choice],
     };
+
+    private sealed record StreamedEvent(GenerationEvent Event, string Payload);
 
     private static string Serialize(ChatCompletionChunk chunk) =>
         JsonSerializer.Serialize(chunk, ContractsJsonContext.Default.ChatCompletionChunk);

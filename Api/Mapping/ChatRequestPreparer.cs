@@ -16,20 +16,27 @@ public sealed record PreparedChat(ChatCompletionRequest? Request, GenerationRequ
 }
 
 /// <summary>
-/// Everything between the raw body and the engine: size cap, parse, validate, model check, message mapping and image
-/// resolution. Each step answers the client's mistakes with a reply, never an exception.
+/// Everything between the raw body and the engine, in two steps: <see cref="ReadAsync"/> (size cap, parse: the only
+/// step that sees HTTP) and <see cref="PrepareAsync"/> (validate, model check, message mapping, image resolution) on
+/// the typed request. Each step answers the client's mistakes with a reply, never an exception.
 /// </summary>
 public sealed class ChatRequestPreparer(ImageResolver images, IOptions<LimitsOptions> limits)
 {
     private readonly ChatRequestValidator _validator = new(new ChatRequestLimits { MaxChoices = limits.Value.MaxChoices });
 
-    public async Task<PreparedChat> PrepareAsync(HttpRequest http, ModelDescriptor model, CancellationToken cancellationToken)
+    /// <summary>The parsed request, or the reply that refuses the body (too large, not JSON, wrong value kinds).</summary>
+    public async Task<ParsedChat> ReadAsync(HttpRequest http, CancellationToken cancellationToken)
     {
         var maxBytes = limits.Value.MaxRequestBodyBytes;
         if (await RequestBody.ReadCappedAsync(http, maxBytes, cancellationToken) is not { } body)
-            return PreparedChat.Refuse(OpenAIErrorReply.RequestTooLarge(maxBytes));
-        if (!ChatRequestParser.TryParse(body, out var request, out var parseError))
-            return PreparedChat.Refuse(OpenAIErrorReply.InvalidRequest(parseError));
+            return new ParsedChat(null, OpenAIErrorReply.RequestTooLarge(maxBytes));
+        return ChatRequestParser.TryParse(body, out var request, out var parseError)
+            ? new ParsedChat(request, null)
+            : new ParsedChat(null, OpenAIErrorReply.InvalidRequest(parseError));
+    }
+
+    public async Task<PreparedChat> PrepareAsync(ChatCompletionRequest request, ModelDescriptor model, CancellationToken cancellationToken)
+    {
         if (_validator.Validate(request) is [var firstError, ..])
             return PreparedChat.Refuse(OpenAIErrorReply.InvalidRequest(firstError));
         if (request.Model != model.Id)
@@ -46,3 +53,6 @@ public sealed class ChatRequestPreparer(ImageResolver images, IOptions<LimitsOpt
         }
     }
 }
+
+/// <summary>A body read and parsed, or the reply that refuses it.</summary>
+public sealed record ParsedChat(ChatCompletionRequest? Request, OpenAIErrorReply? Error);

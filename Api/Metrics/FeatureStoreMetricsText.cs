@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Diagnostics;
 using FlorenceVL.Engine.FeatureStore;
 
 namespace FlorenceVL.Api.Metrics;

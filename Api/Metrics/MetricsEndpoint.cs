@@ -1,4 +1,5 @@
 using FlorenceVL.Api.Hosting;
+using FlorenceVL.Engine.Diagnostics;
 using FlorenceVL.Engine.Serving;
 
 namespace FlorenceVL.Api.Metrics;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FlorenceVL.Engine.Diagnostics;
 using FlorenceVL.Engine.Serving;
 
 namespace FlorenceVL.Api.Metrics;

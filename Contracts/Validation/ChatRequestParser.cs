@@ -5,9 +5,6 @@ using FlorenceVL.Contracts.Errors;
 
 namespace FlorenceVL.Contracts.Validation;
 
-/// <summary>The outcome of <see cref="ChatRequestParser.ParseAsync"/>: exactly one of the two is set.</summary>
-public sealed record ChatRequestParseResult(ChatCompletionRequest? Request, RequestError? Error);
-
 /// <summary>
 /// Turns a request body into a <see cref="ChatCompletionRequest"/> or one <see cref="RequestError"/>; never throws
 /// for anything a client can send. Two passes: a syntax pass (JsonDocument, depth-limited, duplicate keys refused)
@@ -53,16 +50,6 @@ public static class ChatRequestParser
         }
         using (document)
             return TryBind(document, out request, out error);
-    }
-
-    /// <summary>Reads the whole stream first; I/O failures and cancellation are the caller's, not the client's.</summary>
-    public static async ValueTask<ChatRequestParseResult> ParseAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return TryParseOwned(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), out var request, out var error)
-            ? new ChatRequestParseResult(request, null)
-            : new ChatRequestParseResult(null, error);
     }
 
     private static bool TryBind(

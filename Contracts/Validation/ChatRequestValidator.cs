@@ -4,14 +4,14 @@ using FlorenceVL.Contracts.Errors;
 namespace FlorenceVL.Contracts.Validation;
 
 /// <summary>
-/// Checks a parsed request against OpenAI's rules and this server's limits. Pure: knows nothing of the engine, the
-/// model or its context length (the Api checks those after tokenising). Returns every problem found, in field order;
-/// an empty list means the request is valid.
+/// Checks a parsed request's wire shape against OpenAI's rules and this server's limits. Pure: knows nothing of the
+/// engine, the model or its context length. Sampling parameters (temperature, top_p, penalties, top_k, min_p,
+/// logprobs) are not checked here: the engine validates them once, and the Api words its refusals as OpenAI does.
+/// Returns every problem found, in field order; an empty list means the request is valid.
 /// </summary>
 public sealed class ChatRequestValidator(ChatRequestLimits limits)
 {
     public const int MaxStopSequences = 4;
-    public const int MaxTopLogprobs = 20;
     public const int MaxMetadataPairs = 16;
     public const int MaxMetadataKeyLength = 64;
     public const int MaxMetadataValueLength = 512;
@@ -25,8 +25,6 @@ public sealed class ChatRequestValidator(ChatRequestLimits limits)
             errors.Add(Missing("model"));
         MessagesValidator.Validate(errors, request.Messages);
         ValidateLengthAndChoices(errors, request);
-        ValidateSampling(errors, request);
-        ValidateLogprobs(errors, request);
         ValidateStop(errors, request.Stop);
         ValidateStreaming(errors, request);
         ValidateBookkeeping(errors, request);
@@ -42,26 +40,6 @@ public sealed class ChatRequestValidator(ChatRequestLimits limits)
         RangeRules.Integer(errors, "max_tokens", request.MaxTokens, 1);
         RangeRules.Integer(errors, "max_completion_tokens", request.MaxCompletionTokens, 1);
         RangeRules.Integer(errors, "n", request.N, 1, limits.MaxChoices);
-    }
-
-    private static void ValidateSampling(List<RequestError> errors, ChatCompletionRequest request)
-    {
-        RangeRules.Decimal(errors, "temperature", request.Temperature, 0, 2);
-        RangeRules.Decimal(errors, "top_p", request.TopP, 0, 1, minExclusive: true);
-        RangeRules.Decimal(errors, "presence_penalty", request.PresencePenalty, -2, 2);
-        RangeRules.Decimal(errors, "frequency_penalty", request.FrequencyPenalty, -2, 2);
-        RangeRules.Integer(errors, "top_k", request.TopK, 1);
-        RangeRules.Decimal(errors, "min_p", request.MinP, 0, 1);
-        RangeRules.Decimal(errors, "repetition_penalty", request.RepetitionPenalty, 0, 2, minExclusive: true);
-    }
-
-    private static void ValidateLogprobs(List<RequestError> errors, ChatCompletionRequest request)
-    {
-        RangeRules.Integer(errors, "top_logprobs", request.TopLogprobs, 0, MaxTopLogprobs);
-        if (request.TopLogprobs is not null && request.Logprobs != true)
-            errors.Add(new RequestError(
-                "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.",
-                "top_logprobs", OpenAIErrorCodes.InvalidValue));
     }
 
     private static void ValidateStop(List<RequestError> errors, StopSequences? stop)

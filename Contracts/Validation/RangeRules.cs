@@ -10,13 +10,9 @@ internal static class RangeRules
         if (value is not { } v)
             return;
         if (double.IsNaN(v) || v < min || (minExclusive && v <= min))
-            errors.Add(new RequestError(
-                $"Invalid '{param}': decimal below minimum value. Expected a value {(minExclusive ? ">" : ">=")} {min}, but got {Format(v)} instead.",
-                param, OpenAIErrorCodes.DecimalBelowMinValue));
+            errors.Add(RangeErrors.DecimalBelow(param, v, min, minExclusive));
         else if (v > max)
-            errors.Add(new RequestError(
-                $"Invalid '{param}': decimal above maximum value. Expected a value <= {max}, but got {Format(v)} instead.",
-                param, OpenAIErrorCodes.DecimalAboveMaxValue));
+            errors.Add(RangeErrors.DecimalAbove(param, v, max));
     }
 
     public static void Integer(List<RequestError> errors, string param, long? value, long min, long? max = null)
@@ -24,14 +20,30 @@ internal static class RangeRules
         if (value is not { } v)
             return;
         if (v < min)
-            errors.Add(new RequestError(
-                $"Invalid '{param}': integer below minimum value. Expected a value >= {min}, but got {v} instead.",
-                param, OpenAIErrorCodes.IntegerBelowMinValue));
+            errors.Add(RangeErrors.IntegerBelow(param, v, min));
         else if (v > max)
-            errors.Add(new RequestError(
-                $"Invalid '{param}': integer above maximum value. Expected a value <= {max}, but got {v} instead.",
-                param, OpenAIErrorCodes.IntegerAboveMaxValue));
+            errors.Add(RangeErrors.IntegerAbove(param, v, max.Value));
     }
+}
+
+/// <summary>OpenAI's wording and codes for a number outside its range (also used by the Api for the engine's refusals).</summary>
+public static class RangeErrors
+{
+    public static RequestError DecimalBelow(string param, double value, double min, bool minExclusive = false) =>
+        new($"Invalid '{param}': decimal below minimum value. Expected a value {(minExclusive ? ">" : ">=")} {min}, but got {Format(value)} instead.",
+            param, OpenAIErrorCodes.DecimalBelowMinValue);
+
+    public static RequestError DecimalAbove(string param, double value, double max) =>
+        new($"Invalid '{param}': decimal above maximum value. Expected a value <= {max}, but got {Format(value)} instead.",
+            param, OpenAIErrorCodes.DecimalAboveMaxValue);
+
+    public static RequestError IntegerBelow(string param, long value, long min) =>
+        new($"Invalid '{param}': integer below minimum value. Expected a value >= {min}, but got {value} instead.",
+            param, OpenAIErrorCodes.IntegerBelowMinValue);
+
+    public static RequestError IntegerAbove(string param, long value, long max) =>
+        new($"Invalid '{param}': integer above maximum value. Expected a value <= {max}, but got {value} instead.",
+            param, OpenAIErrorCodes.IntegerAboveMaxValue);
 
     private static string Format(double value) =>
         double.IsPositiveInfinity(value) ? "a number too large to represent" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);

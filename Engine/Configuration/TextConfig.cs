@@ -41,6 +41,17 @@ public sealed record TextConfig(
     public int QueriesPerKeyValue => NumAttentionHeads / NumKeyValueHeads;
     public int QkvOutputSize => (NumAttentionHeads + 2 * NumKeyValueHeads) * HeadDim;
 
+    /// <summary>Whether a sequence of this length is rotated with LongRoPE's long factors (Phi-3.5 beyond its original context).</summary>
+    public bool UsesLongRopeFactors(int contextLength) =>
+        RopeScaling?.Type == "longrope" && contextLength > OriginalMaxPositionEmbeddings;
+
+    /// <summary>
+    /// Namespace for prefix-cache blocks of a prompt of this length, null when every prompt shares one. LongRoPE rotates
+    /// every prompt token with the long factors when the prompt exceeds the original context and with the short ones
+    /// otherwise, so the same prefix has different K/V in the two cases: they must never share cached blocks.
+    /// </summary>
+    public string? PrefixCacheSalt(int numPromptTokens) => UsesLongRopeFactors(numPromptTokens) ? "longrope-long" : null;
+
     /// <summary>Phi-3.5-mini-instruct, the 3B model's decoder (for shape checks without weights).</summary>
     public static TextConfig Phi35Mini { get; } = new(
         DecoderKind.Phi3, 32064, 3072, 8192, 32, 32, 32, 96, 1e-5, 10000.0, 131072, 4096,

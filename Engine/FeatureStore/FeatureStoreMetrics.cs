@@ -1,4 +1,4 @@
-using FlorenceVL.Engine.Serving;
+using FlorenceVL.Engine.Diagnostics;
 
 namespace FlorenceVL.Engine.FeatureStore;
 

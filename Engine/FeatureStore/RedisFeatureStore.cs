@@ -92,7 +92,7 @@ public sealed class RedisFeatureStore : IFeatureStore
     }
 
     /// <summary>Runs one command under the pipeline; null when it failed, timed out or the breaker refused it.</summary>
-    private async ValueTask<T?> RunAsync<T>(Func<IDatabase, RedisKey, Task<T>> command, RedisKey key, Serving.Histogram latency,
+    private async ValueTask<T?> RunAsync<T>(Func<IDatabase, RedisKey, Task<T>> command, RedisKey key, Diagnostics.Histogram latency,
         CancellationToken cancellationToken) where T : struct
     {
         var watch = Stopwatch.StartNew();

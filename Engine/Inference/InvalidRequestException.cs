@@ -1,12 +1,28 @@
 namespace FlorenceVL.Engine.Inference;
 
-/// <summary>
-/// A request the engine refuses before scheduling anything. <see cref="Param"/> and <see cref="Code"/> follow the
-/// OpenAI error object, so the API maps this one-to-one onto a 400 response.
-/// </summary>
-public sealed class InvalidRequestException(string param, string message, string code) : Exception(message)
+/// <summary>The part of a request the engine refused, in the engine's own terms (the API names it on the wire).</summary>
+public enum RequestField
 {
-    public string Param { get; } = param;
+    Prompt, Images, Temperature, TopP, TopK, MinP, PresencePenalty, FrequencyPenalty, RepetitionPenalty, N, TopLogprobs,
+    StopTokenIds, StopStrings, MaxTokens,
+}
 
-    public string Code { get; } = code;
+/// <summary>Why the engine refused it.</summary>
+public enum RequestErrorKind { BelowMinimum, AboveMaximum, InvalidValue, ContextLengthExceeded, ImageTooLarge }
+
+/// <summary>A number outside its range: the value given and the bound it crossed (exclusive: the bound itself is refused too).</summary>
+public sealed record RangeViolation(double Value, double Bound, bool IsExclusive = false);
+
+/// <summary>
+/// A request the engine refuses before scheduling anything. It speaks engine vocabulary only (<see cref="Field"/>,
+/// <see cref="Kind"/>, <see cref="Range"/>); the API maps it onto OpenAI's 400 error object.
+/// </summary>
+public sealed class InvalidRequestException(RequestField field, RequestErrorKind kind, string message) : Exception(message)
+{
+    public RequestField Field { get; } = field;
+
+    public RequestErrorKind Kind { get; } = kind;
+
+    /// <summary>Set for <see cref="RequestErrorKind.BelowMinimum"/> and <see cref="RequestErrorKind.AboveMaximum"/>.</summary>
+    public RangeViolation? Range { get; init; }
 }

@@ -6,46 +6,77 @@ using static TorchSharp.torch;
 namespace FlorenceVL.Engine.Inference;
 
 /// <summary>
-/// Executes one <see cref="ScheduledBatch"/>: encodes the step's new images in one batched vision pass (results go to
+/// Executes one <see cref="ScheduledBatch"/>: takes in the batch's new sequences and drops its finished ones (the one
+/// registry of runner-side sequence state), encodes the step's new images in one batched vision pass (results go to
 /// the encoder cache), embeds every scheduled token with visual rows spliced in, runs the decoder over the flat batch
-/// with the paged cache, and samples a token for each sequence whose chunk reached its end.
+/// with the paged cache, and samples a token for each sequence whose chunk reached its end. Owns the KV cache.
 /// </summary>
-/// <param name="unsampleable">Optional bool mask [vocab] of ids the tokenizer cannot decode (embedding padding); never sampled.</param>
-public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, EncoderCache<Tensor> encoderCache, Tensor? unsampleable = null)
+/// <param name="unsampleable">Optional bool mask [vocab] of ids the tokenizer cannot decode (embedding padding); never
+/// sampled. Read once here: the caller may dispose it afterwards.</param>
+/// <param name="featureSink">Where computed DBFusion features go when a feature store is attached; null without one.</param>
+public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, EncoderCache<Tensor> encoderCache,
+    Tensor? unsampleable = null, IFeatureSink? featureSink = null) : IDisposable
 {
     private readonly UnsampleableIds? _unsampleable = unsampleable is null ? null : new UnsampleableIds(unsampleable);
+    private readonly Dictionary<long, RunnerSequence> _sequences = [];
 
     public FlorenceVLModel Model => model;
     public PagedKvCache Cache => cache;
 
-    /// <param name="pixelsFor">The preprocessed pixels [3, S, S] of image ImageIndex of a sequence.</param>
-    /// <param name="rowFor">How to sample each sequence (parameters, history, its own Random).</param>
-    /// <param name="storedFeatures">When a feature store is attached: DBFusion features read from it, and where to
-    /// hand the ones computed here.</param>
-    public StepResult Run(ScheduledBatch batch, Func<EncoderInput, Tensor> pixelsFor, Func<long, SamplingRow> rowFor,
-        StoredFeatureHooks? storedFeatures = null)
+    /// <summary>Sequences the runner holds state for (new ones join when first scheduled, leave when finished).</summary>
+    public int NumSequences => _sequences.Count;
+
+    public ModelRunnerOutput Run(ScheduledBatch batch)
     {
+        UpdateSequences(batch);
+        if (batch.IsEmpty) return ModelRunnerOutput.Empty;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var visionImages = storedFeatures is null
-            ? EncodeImages(batch.EncoderInputs, pixelsFor)
-            : EncodeImagesWithStore(batch.EncoderInputs, pixelsFor, storedFeatures);
+        var numImagesEncoded = featureSink is null ? EncodeImages(batch.EncoderInputs) : EncodeImagesWithStore(batch.EncoderInputs, featureSink);
         var embeds = cat(batch.Sequences.Select(EmbedChunk).ToArray(), 0);                   // [numTokens, hidden]
         using var metadata = BuildMetadata(batch.Sequences);
         var hidden = model.Forward(embeds, metadata, cache);                                   // [numTokens, hidden]
         var sampling = batch.Sequences.Select((s, i) => (s, i)).Where(p => p.s.NeedsLogits).ToList();
-        if (sampling.Count == 0) return new StepResult(new Dictionary<long, SampledToken>(), visionImages);
+        if (sampling.Count == 0) return new ModelRunnerOutput(new Dictionary<long, SampledToken>(), numImagesEncoded);
         var lastRows = tensor(sampling.Select(p => (long)(QueryStart(batch.Sequences, p.i) + p.s.NumScheduledTokens - 1)).ToArray(), device: hidden.device);
         var logits = model.ComputeLogits(hidden.index_select(0, lastRows));                    // [numSampled, vocab]
-        _unsampleable?.Exclude(logits);                                                        // logits are this step's own tensor
-        var sampled = Sampler.Sample(logits, sampling.Select(p => rowFor(p.s.SequenceId)).ToList());
-        return new StepResult(sampling.Select((p, k) => (p.s.SequenceId, sampled[k])).ToDictionary(x => x.SequenceId, x => x.Item2), visionImages);
+        var sequences = sampling.Select(p => SequenceFor(p.s.SequenceId)).ToList();
+        _unsampleable?.Exclude(logits);                                                         // logits are this step's own tensor
+        for (var k = 0; k < sequences.Count; k++) sequences[k].Constraint?.MaskLogits(logits[k]);
+        var sampled = Sampler.Sample(logits, sequences.Select(s => s.Row).ToList());
+        var tokens = new Dictionary<long, SampledToken>(sequences.Count);
+        for (var k = 0; k < sequences.Count; k++)
+        {
+            sequences[k].Append(sampled[k].TokenId);
+            tokens[sequences[k].Id] = sampled[k];
+        }
+        return new ModelRunnerOutput(tokens, numImagesEncoded);
     }
 
-    private int EncodeImages(IReadOnlyList<EncoderInput> inputs, Func<EncoderInput, Tensor> pixelsFor)
+    public void Dispose()
+    {
+        cache.Dispose();
+        _unsampleable?.Dispose();
+    }
+
+    private void UpdateSequences(ScheduledBatch batch)
+    {
+        foreach (var id in batch.FinishedSequenceIds) _sequences.Remove(id);
+        foreach (var sequence in batch.NewSequences)
+            if (!_sequences.TryAdd(sequence.SequenceId, new RunnerSequence(sequence)))
+                throw new InvalidOperationException($"sequence {sequence.SequenceId} is new in this batch but the runner already holds it.");
+    }
+
+    private RunnerSequence SequenceFor(long sequenceId) =>
+        _sequences.TryGetValue(sequenceId, out var sequence) ? sequence
+            : throw new InvalidOperationException($"sequence {sequenceId} is scheduled but never arrived as a new sequence.");
+
+    private Tensor PixelsFor(EncoderInput input) => SequenceFor(input.SequenceId).Pixels[input.ImageIndex].ToTensor();
+
+    private int EncodeImages(IReadOnlyList<EncoderInput> inputs)
     {
         if (inputs.Count == 0) return 0;
-        var pixels = stack(inputs.Select(pixelsFor).ToArray());                                // [images, 3, S, S]
+        var pixels = stack(inputs.Select(PixelsFor).ToArray());                                // [images, 3, S, S]
         var visual = model.EncodeImages(pixels);                                               // [images, N, hidden]
         for (var i = 0; i < inputs.Count; i++)
             encoderCache.Store(inputs[i].ContentHash, visual[i].clone().MoveToOuterDisposeScope().DetachFromDisposeScope());
@@ -53,30 +84,33 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
     }
 
     /// <summary>
-    /// Runs the vision tower (batched) only on images the store did not have, then the projector on all of them. Every
-    /// image is projected from features rounded to the stored precision, so an image read from the store and the same
-    /// image computed here give identical embeddings.
+    /// Runs the vision tower (batched) only on images the store had no features for, then the projector on all of them,
+    /// from features rounded to the stored precision (see <see cref="IFeatureSink"/>).
     /// </summary>
-    private int EncodeImagesWithStore(IReadOnlyList<EncoderInput> inputs, Func<EncoderInput, Tensor> pixelsFor, StoredFeatureHooks hooks)
+    private int EncodeImagesWithStore(IReadOnlyList<EncoderInput> inputs, IFeatureSink sink)
     {
         if (inputs.Count == 0) return 0;
-        var fused = inputs.Select(hooks.Stored).ToArray();                                     // [N, fusedDim] or null
+        var fused = inputs.Select(StoredFeaturesFor).ToArray();                                // [N, fusedDim] or null
         var missing = Enumerable.Range(0, inputs.Count).Where(i => fused[i] is null).ToArray();
         if (missing.Length > 0)
         {
-            var computed = model.FusedFeatures(stack(missing.Select(i => pixelsFor(inputs[i])).ToArray())); // [missing, N, fusedDim]
+            var computed = model.FusedFeatures(stack(missing.Select(i => PixelsFor(inputs[i])).ToArray())); // [missing, N, fusedDim]
             for (var k = 0; k < missing.Length; k++)
             {
                 fused[missing[k]] = computed[k];
-                hooks.Computed(inputs[missing[k]], computed[k]);
+                sink.Save(inputs[missing[k]].ContentHash, computed[k]);
             }
         }
-        var rounded = stack(fused.Select(f => f!.to(model.Placement.Device)).ToArray()).to(hooks.StoredDType);
+        var rounded = stack(fused.Select(f => f!.to(model.Placement.Device)).ToArray()).to(sink.StoredDType);
         var visual = model.ProjectFeatures(rounded);                                           // [images, N, hidden]
         for (var i = 0; i < inputs.Count; i++)
             encoderCache.Store(inputs[i].ContentHash, visual[i].clone().MoveToOuterDisposeScope().DetachFromDisposeScope());
         return missing.Length;
     }
+
+    /// <summary>Features read from the store when the request started, as a new CPU tensor; null to compute.</summary>
+    private Tensor? StoredFeaturesFor(EncoderInput input) =>
+        SequenceFor(input.SequenceId).StoredFeatures.GetValueOrDefault(input.ContentHash)?.ToTensor();
 
     /// <summary>Token embeddings of the chunk, with the rows that fall inside an image replaced by its visual rows.</summary>
     private Tensor EmbedChunk(ScheduledSequence chunk)
@@ -122,6 +156,3 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         return start;
     }
 }
-
-/// <summary>What a step produced: one sampled token per sequence that needed one, and how many images the vision tower ran on.</summary>
-public sealed record StepResult(IReadOnlyDictionary<long, SampledToken> Sampled, int NumImagesEncoded);

@@ -1,8 +1,10 @@
+using System.Globalization;
+
 namespace FlorenceVL.Engine.Inference;
 
 /// <summary>
 /// Per-request generation settings, in OpenAI/vLLM terms. Defaults are OpenAI's (temperature 1, top_p 1).
-/// Temperature 0 means greedy. <see cref="Validate"/> runs before a request is scheduled.
+/// Temperature 0 means greedy. <see cref="Validate"/> holds every rule.
 /// </summary>
 public sealed record SamplingParams
 {
@@ -48,59 +50,94 @@ public sealed record SamplingParams
 
     public const int MaxTopLogprobs = 20;
 
-    /// <summary>Throws <see cref="InvalidRequestException"/> naming the first impossible field.</summary>
+    /// <summary>OpenAI's bound, which the engine keeps too: beyond it the distribution is noise.</summary>
+    public const float MaxTemperature = 2f;
+
+    /// <summary>
+    /// The one validation of sampling parameters: throws <see cref="InvalidRequestException"/> naming the first impossible
+    /// field. The engine runs <see cref="ValidateSettings"/> when a request arrives and the scheduler, which owns the
+    /// context length, runs <see cref="ValidateLength"/> when it queues the sequence.
+    /// </summary>
     public void Validate(int promptTokens, int maxContext)
+    {
+        ValidateSettings();
+        ValidateLength(promptTokens, maxContext);
+    }
+
+    /// <summary>Every rule that does not depend on the prompt.</summary>
+    public void ValidateSettings()
     {
         ValidateSampling();
         ValidateOutputs();
-        ValidateLength(promptTokens, maxContext);
     }
 
     private void ValidateSampling()
     {
-        Require(float.IsFinite(Temperature) && Temperature >= 0f, "temperature",
-            $"temperature must be a finite number >= 0, got {Temperature}.", "decimal_below_min_value");
-        Require(TopP > 0f && TopP <= 1f, "top_p", $"top_p must be in (0, 1], got {TopP}.", "invalid_value");
-        Require(TopK is null or >= 1, "top_k", $"top_k must be at least 1 (omit it to keep all tokens), got {TopK}.",
-            "integer_below_min_value");
-        Require(MinP is >= 0f and <= 1f, "min_p", $"min_p must be in [0, 1], got {MinP}.", "invalid_value");
-        RequirePenalty(PresencePenalty, "presence_penalty");
-        RequirePenalty(FrequencyPenalty, "frequency_penalty");
-        Require(float.IsFinite(RepetitionPenalty) && RepetitionPenalty > 0f, "repetition_penalty",
-            $"repetition_penalty must be > 0, got {RepetitionPenalty}.", "decimal_below_min_value");
+        RequireRange(RequestField.Temperature, Temperature, 0f, MaxTemperature);
+        RequireRange(RequestField.TopP, TopP, 0f, 1f, minExclusive: true);
+        if (TopK is < 1)
+            throw Below(RequestField.TopK, TopK.Value, 1, "at least 1 (omit it to keep all tokens)");
+        RequireRange(RequestField.MinP, MinP, 0f, 1f);
+        RequireRange(RequestField.PresencePenalty, PresencePenalty, -2f, 2f);
+        RequireRange(RequestField.FrequencyPenalty, FrequencyPenalty, -2f, 2f);
+        RequireRange(RequestField.RepetitionPenalty, RepetitionPenalty, 0f, 2f, minExclusive: true);
     }
 
     private void ValidateOutputs()
     {
-        Require(N is >= 1 and <= MaxN, "n", $"n must be between 1 and {MaxN}, got {N}.", "invalid_value");
-        Require(TopLogprobs is >= 0 and <= MaxTopLogprobs, "top_logprobs",
-            $"top_logprobs must be between 0 and {MaxTopLogprobs}, got {TopLogprobs}.", "invalid_value");
-        Require(TopLogprobs == 0 || Logprobs, "top_logprobs",
-            "top_logprobs requires logprobs to be true.", "invalid_value");
-        Require(StopTokenIds.All(id => id >= 0), "stop_token_ids",
-            "stop_token_ids must not contain negative ids.", "invalid_value");
-        Require(StopStrings.All(s => s.Length > 0), "stop", "stop strings must not be empty.", "invalid_value");
+        RequireCount(RequestField.N, N, 1, MaxN);
+        RequireCount(RequestField.TopLogprobs, TopLogprobs, 0, MaxTopLogprobs);
+        Require(TopLogprobs == 0 || Logprobs, RequestField.TopLogprobs, "TopLogprobs requires Logprobs to be true.");
+        Require(StopTokenIds.All(id => id >= 0), RequestField.StopTokenIds, "StopTokenIds must not contain negative ids.");
+        Require(StopStrings.All(s => s.Length > 0), RequestField.StopStrings, "StopStrings must not be empty strings.");
+        if (MaxTokens is < 1)
+            throw Below(RequestField.MaxTokens, MaxTokens.Value, 1, "at least 1");
     }
 
-    private void ValidateLength(int promptTokens, int maxContext)
+    /// <summary>The prompt must leave room to generate, and prompt plus <see cref="MaxTokens"/> must fit the context.</summary>
+    public void ValidateLength(int promptTokens, int maxContext)
     {
-        Require(MaxTokens is null or >= 1, "max_tokens", $"max_tokens must be at least 1, got {MaxTokens}.",
-            "integer_below_min_value");
-        Require(promptTokens < maxContext, "messages",
-            $"This model's maximum context length is {maxContext} tokens; the prompt has {promptTokens} tokens, "
-            + "leaving no room to generate.", "context_length_exceeded");
-        var requested = (long)promptTokens + (MaxTokens ?? 0);
-        Require(requested <= maxContext, "max_tokens",
-            $"This model's maximum context length is {maxContext} tokens; the prompt has {promptTokens} tokens "
-            + $"and max_tokens asks for {MaxTokens} more.", "context_length_exceeded");
+        if (promptTokens >= maxContext)
+            throw new InvalidRequestException(RequestField.Prompt, RequestErrorKind.ContextLengthExceeded,
+                $"This model's maximum context length is {maxContext} tokens; the prompt has {promptTokens} tokens, "
+                + "leaving no room to generate.");
+        if ((long)promptTokens + (MaxTokens ?? 0) > maxContext)
+            throw new InvalidRequestException(RequestField.MaxTokens, RequestErrorKind.ContextLengthExceeded,
+                $"This model's maximum context length is {maxContext} tokens; the prompt has {promptTokens} tokens "
+                + $"and asks to generate {MaxTokens} more.");
     }
 
-    private static void RequirePenalty(float value, string param) =>
-        Require(value is >= -2f and <= 2f, param, $"{param} must be in [-2, 2], got {value}.", "invalid_value");
+    /// <summary>NaN counts as below the minimum, infinities as outside whichever side they lie.</summary>
+    private static void RequireRange(RequestField field, float value, float min, float max, bool minExclusive = false)
+    {
+        if (float.IsNaN(value) || value < min || (minExclusive && value <= min))
+            throw new InvalidRequestException(field, RequestErrorKind.BelowMinimum,
+                $"{field} must be {(minExclusive ? ">" : ">=")} {min} and <= {max}, got {value}.")
+            { Range = new RangeViolation(AsSent(value), min, minExclusive) };
+        if (value > max)
+            throw new InvalidRequestException(field, RequestErrorKind.AboveMaximum, $"{field} must be <= {max}, got {value}.")
+            { Range = new RangeViolation(AsSent(value), max) };
+    }
 
-    private static void Require(bool condition, string param, string message, string code)
+    /// <summary>The double a float was parsed from, as far as the float can tell (2.01f reads back as 2.01, not 2.0099999904632568).</summary>
+    private static double AsSent(float value) =>
+        float.IsFinite(value) ? double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : value;
+
+    private static void RequireCount(RequestField field, int value, int min, int max)
+    {
+        if (value < min)
+            throw Below(field, value, min, $"between {min} and {max}");
+        if (value > max)
+            throw new InvalidRequestException(field, RequestErrorKind.AboveMaximum, $"{field} must be between {min} and {max}, got {value}.")
+            { Range = new RangeViolation(value, max) };
+    }
+
+    private static InvalidRequestException Below(RequestField field, int value, int min, string expected) =>
+        new(field, RequestErrorKind.BelowMinimum, $"{field} must be {expected}, got {value}.") { Range = new RangeViolation(value, min) };
+
+    private static void Require(bool condition, RequestField field, string message)
     {
         if (!condition)
-            throw new InvalidRequestException(param, message, code);
+            throw new InvalidRequestException(field, RequestErrorKind.InvalidValue, message);
     }
 }

@@ -11,6 +11,10 @@ internal sealed class ScheduledBatchBuilder(int tokenBudget)
 
     public List<long> Preempted { get; } = [];
 
+    public List<NewSequence> New { get; } = [];
+
+    public List<long> Finished { get; } = [];
+
     public void Add(Sequence sequence, int numTokens)
     {
         var start = sequence.NumComputedTokens;
@@ -30,5 +34,7 @@ internal sealed class ScheduledBatchBuilder(int tokenBudget)
     }
 
     public ScheduledBatch Build() =>
-        _sequences.Count == 0 && Preempted.Count == 0 ? ScheduledBatch.Empty : new(_sequences, EncoderInputs, Preempted);
+        _sequences.Count == 0 && Preempted.Count == 0 && Finished.Count == 0
+            ? ScheduledBatch.Empty
+            : new(_sequences, EncoderInputs, Preempted) { NewSequences = New, FinishedSequenceIds = Finished };
 }

@@ -13,6 +13,7 @@ public sealed class Scheduler
     private readonly LinkedList<Sequence> _waiting = new();
     private readonly List<Sequence> _running = [];
     private readonly Dictionary<long, Sequence> _live = [];
+    private readonly List<long> _finishedSinceSchedule = [];
     private long _numPreemptions;
 
     public Scheduler(SchedulerConfig config, IEncoderCache encoderCache)
@@ -27,6 +28,8 @@ public sealed class Scheduler
         BlockManager = new BlockManager(config.NumBlocks, config.BlockSize);
     }
 
+    public SchedulerConfig Config => _config;
+
     public BlockManager BlockManager { get; }
 
     public IEncoderCache EncoderCache { get; }
@@ -37,6 +40,9 @@ public sealed class Scheduler
 
     public bool HasUnfinished => _live.Count > 0;
 
+    /// <summary>Sequences ended since the last <see cref="Schedule"/>, which the next batch reports to the runner.</summary>
+    public bool HasFinishedToReport => _finishedSinceSchedule.Count > 0;
+
     public SchedulerStats Stats => new(_waiting.Count, _running.Count, BlockManager.NumUsedBlocks,
         BlockManager.NumFreeBlocks, _numPreemptions, BlockManager.PrefixCacheStats, EncoderCache.Stats);
 
@@ -46,11 +52,11 @@ public sealed class Scheduler
     {
         if (sequence.Status != SequenceStatus.Waiting || sequence.NumComputedTokens != 0)
             throw new ArgumentException($"Sequence {sequence.Id} has already been scheduled.", nameof(sequence));
-        sequence.SamplingParams.Validate(sequence.NumPromptTokens, _config.MaxModelLen);
+        // The rest of SamplingParams was validated when the request arrived; the context length is the scheduler's.
+        sequence.SamplingParams.ValidateLength(sequence.NumPromptTokens, _config.MaxModelLen);
         if (sequence.Images.FirstOrDefault(image => image.Length > EncoderCache.Capacity) is { } tooLarge)
-            throw new InvalidRequestException("messages",
-                $"An image needs {tooLarge.Length} visual tokens, more than the encoder cache holds ({EncoderCache.Capacity}).",
-                "image_too_large");
+            throw new InvalidRequestException(RequestField.Images, RequestErrorKind.ImageTooLarge,
+                $"An image needs {tooLarge.Length} visual tokens, more than the encoder cache holds ({EncoderCache.Capacity}).");
         if (_waiting.Count >= _config.MaxWaiting)
             throw new EngineOverloadedException(_config.MaxWaiting);
         if (!_live.TryAdd(sequence.Id, sequence))
@@ -61,6 +67,8 @@ public sealed class Scheduler
     public ScheduledBatch Schedule()
     {
         var batch = new ScheduledBatchBuilder(_config.MaxNumBatchedTokens);
+        batch.Finished.AddRange(_finishedSinceSchedule);
+        _finishedSinceSchedule.Clear();
         ScheduleRunning(batch);
         // As in vLLM: a step that had to preempt is short of blocks, so it admits nobody new.
         if (batch.Preempted.Count == 0)
@@ -70,8 +78,9 @@ public sealed class Scheduler
 
     /// <summary>Applies a step: advances computed tokens, appends the sampled tokens (one per sequence whose chunk
     /// needed logits), finishes sequences on stop tokens or length, and frees their blocks.</summary>
-    public IReadOnlyList<SequenceOutput> Update(ScheduledBatch batch, IReadOnlyDictionary<long, int> sampledTokens)
+    public IReadOnlyList<SequenceOutput> Update(ScheduledBatch batch, ModelRunnerOutput output)
     {
+        var sampledTokens = output.Sampled;
         var outputs = new List<SequenceOutput>();
         foreach (var scheduled in batch.Sequences)
         {
@@ -84,8 +93,8 @@ public sealed class Scheduler
             if (!scheduled.NeedsLogits)
                 continue;
             if (!sampledTokens.TryGetValue(sequence.Id, out var token))
-                throw new ArgumentException($"No token was sampled for sequence {sequence.Id}.", nameof(sampledTokens));
-            sequence.AppendToken(token);
+                throw new ArgumentException($"No token was sampled for sequence {sequence.Id}.", nameof(output));
+            sequence.AppendToken(token.TokenId);
             var reason = StopCondition.Check(sequence, _config);
             if (reason is { } finished)
                 Release(sequence, finished);
@@ -132,7 +141,11 @@ public sealed class Scheduler
             if (BlockManager.Allocate(sequence, hit, plan.NumTokens) is not { } allocation)
                 break;
             if (sequence.Status == SequenceStatus.Waiting)
+            {
                 sequence.NumCachedTokens = allocation.NumCachedTokens;
+                batch.New.Add(new NewSequence(sequence.Id, sequence.TokenIds.Take(sequence.NumPromptTokens).ToArray(),
+                    sequence.SamplingParams, sequence.Inputs));
+            }
             sequence.NumComputedTokens = allocation.NumCachedTokens;
             sequence.Status = SequenceStatus.Running;
             _waiting.RemoveFirst();
@@ -191,9 +204,8 @@ public sealed class Scheduler
         sequence.Status = SequenceStatus.Finished;
         sequence.FinishReason = reason;
         _live.Remove(sequence.Id);
+        _finishedSinceSchedule.Add(sequence.Id);
     }
 
     internal int NumSequencesHoldingImages => _encoder.NumHolding;
-
-    internal IEnumerable<Sequence> LiveSequences => _live.Values;
 }

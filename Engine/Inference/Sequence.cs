@@ -40,6 +40,9 @@ public sealed class Sequence
 
     public SamplingParams SamplingParams { get; }
 
+    /// <summary>What the model runner needs beyond tokens (pixels, stored features, seed); the scheduler only carries it.</summary>
+    public SequenceInputs Inputs { get; init; } = SequenceInputs.None;
+
     /// <summary>Namespaces this sequence's prefix-cache blocks: only sequences with the same salt share KV.</summary>
     public string? CacheSalt { get; init; }
 

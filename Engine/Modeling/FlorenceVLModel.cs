@@ -49,43 +49,32 @@ public sealed class FlorenceVLModel : nn.Module
     /// <summary>fused [B, N, fusedDim] (any dtype or device, e.g. read from a feature store) -> visual embeddings [B, N, hidden].</summary>
     public Tensor ProjectFeatures(Tensor fused) => _projector.forward(fused.to(Placement.DType, Placement.Device));
 
-    /// <summary>
-    /// Token embeddings of <paramref name="ids"/> [T] with each image's visual embeddings written over its span.
-    /// Every span must get exactly one embedding block of its own length (the placeholder check HF does before its
-    /// masked_scatter), otherwise the image and the text would silently misalign.
-    /// </summary>
+    /// <summary>Token embeddings of <paramref name="ids"/> [T] with each image's visual embeddings written over its span (see <see cref="SpliceImages"/>).</summary>
     public Tensor EmbedWithImages(Tensor ids, IReadOnlyList<(int Offset, Tensor Embeddings)> images)
     {
         using var scope = NewDisposeScope();
         var embeds = _languageModel.EmbedTokens(ids.to(ScalarType.Int64, Placement.Device));    // [T, hidden]
+        return SpliceImages(embeds, images).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The one splice of vision into text, for serving and training alike: <paramref name="embeds"/> [T, hidden] with
+    /// each image's rows [rows, hidden] written over [Offset, Offset + rows). Every span must fit the sequence (the
+    /// placeholder check HF does before its masked_scatter), otherwise the image and the text would silently misalign.
+    /// Out of place, so autograd flows into both the text and the visual rows.
+    /// </summary>
+    public static Tensor SpliceImages(Tensor embeds, IReadOnlyList<(int Offset, Tensor Embeddings)> images)
+    {
         var length = (int)embeds.shape[0];
         foreach (var (offset, imageEmbeds) in images)
         {
             var rows = (int)imageEmbeds.shape[0];
             if (offset < 0 || offset + rows > length)
                 throw new ImageSpliceException($"image span [{offset}, {offset + rows}) does not fit a sequence of {length} tokens.");
-            embeds = embeds.index_copy(0, arange(offset, offset + rows, ScalarType.Int64, Placement.Device), imageEmbeds.to(embeds.dtype));
+            using var positions = arange(offset, offset + rows, ScalarType.Int64, embeds.device);
+            embeds = embeds.index_copy(0, positions, imageEmbeds.to(embeds.dtype));
         }
-        return embeds.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// Splices by placeholder id instead of by offsets (the LLaVA convention): every position holding
-    /// <paramref name="placeholderId"/> takes the next visual row, and the counts must match exactly.
-    /// </summary>
-    public Tensor EmbedWithPlaceholders(Tensor ids, int placeholderId, Tensor visualEmbeds)
-    {
-        using var scope = NewDisposeScope();
-        var flatIds = ids.to(ScalarType.Int64, Placement.Device).reshape(-1);
-        var positions = (flatIds == placeholderId).nonzero().reshape(-1);
-        var numPlaceholders = positions.shape[0];
-        var rows = visualEmbeds.reshape(-1, visualEmbeds.shape[^1]);                            // [images * N, hidden]
-        if (numPlaceholders != rows.shape[0])
-            throw new ImageSpliceException(
-                $"the prompt has {numPlaceholders} image placeholder tokens but {rows.shape[0]} image embeddings were given " +
-                $"({visualEmbeds.shape[0]} image(s) x {Config.NumVisualTokens} tokens each).");
-        var embeds = _languageModel.EmbedTokens(flatIds.masked_fill(flatIds == placeholderId, 0));
-        return embeds.index_copy(0, positions, rows.to(embeds.dtype)).MoveToOuterDisposeScope();
+        return embeds;
     }
 
     public Tensor Forward(Tensor inputEmbeds, AttentionMetadata metadata, PagedKvCache cache) =>

@@ -19,11 +19,12 @@ internal sealed class ChoiceStream(int choiceIndex, ITextTokenizer tokenizer, Sa
     public DateTime? LastTokenAt { get; private set; }
 
     /// <summary>The text event for a new token (null when nothing is ready to send) and whether a stop string ended it.</summary>
-    public (TextDelta? Delta, bool StopStringHit) OnToken(int tokenId, SampledToken? sampled, bool finishedByToken)
+    public (TextDelta? Delta, bool StopStringHit) OnToken(SampledToken sampled, bool finishedByToken)
     {
+        var tokenId = sampled.TokenId;
         NumCompletionTokens++;
         LastTokenAt = DateTime.UtcNow;
-        if (sampling.Logprobs && sampled?.Logprob is { } logprob)
+        if (sampling.Logprobs && sampled.Logprob is { } logprob)
             _pendingLogprobs.Add(Describe(tokenId, logprob, sampled.TopLogprobs ?? []));
         var isStopToken = finishedByToken && sampling.StopTokenIds.Contains(tokenId);
         var text = isStopToken ? "" : _detokenizer.Push(tokenId);

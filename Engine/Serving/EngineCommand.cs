@@ -4,6 +4,6 @@ namespace FlorenceVL.Engine.Serving;
 internal abstract record EngineCommand;
 
 /// <summary>Admit a request's sequences; <see cref="Admitted"/> completes once the scheduler took them (or refused).</summary>
-internal sealed record AddRequest(Generation Generation, IReadOnlyList<SequenceState> Sequences, TaskCompletionSource Admitted) : EngineCommand;
+internal sealed record AddRequest(Generation Generation, IReadOnlyList<ChoiceState> Sequences, TaskCompletionSource Admitted) : EngineCommand;
 
 internal sealed record AbortSequences(IReadOnlyList<long> SequenceIds) : EngineCommand;

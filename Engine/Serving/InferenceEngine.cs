@@ -2,59 +2,37 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Inference;
-using FlorenceVL.Engine.Inference.Sampling;
-using FlorenceVL.Engine.Modeling.KvCache;
 using FlorenceVL.Engine.Processing.Text;
-using static TorchSharp.torch;
+using FlorenceVL.Engine.Runtime;
 
 namespace FlorenceVL.Engine.Serving;
 
 /// <summary>
-/// The async facade over <see cref="EngineCore"/>. One dedicated thread owns the scheduler, the model and every tensor;
-/// requests arrive as commands on a channel and leave as events on per-request channels. Callers never block the loop,
-/// and the loop never waits for a caller.
+/// The async facade over <see cref="EngineCore"/>. One dedicated thread owns the core (scheduler, runner, every tensor)
+/// and the output processor; requests arrive as commands on a channel and leave as events on per-request channels.
+/// Callers never block the loop, and the loop never waits for a caller.
 /// </summary>
-public sealed partial class InferenceEngine : IInferenceEngine, IDisposable
+public sealed class InferenceEngine : IInferenceEngine, IDisposable
 {
     private readonly LoadedModel _loaded;
     private readonly EngineCore _core;
-    private readonly PagedKvCache _cache;
-    private readonly EncoderCache<Tensor> _encoderCache;
     private readonly FeatureTiers _features;
-    private readonly StoredFeatureHooks? _storedFeatureHooks;
+    private readonly OutputProcessor _outputs;
     private readonly Channel<EngineCommand> _commands = Channel.CreateUnbounded<EngineCommand>(new() { SingleReader = true });
-    private readonly Dictionary<long, SequenceState> _live = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Thread _thread;
-    private readonly Tensor? _unsampleable;
     private long _nextSequenceId;
     private volatile bool _ready;
 
     private InferenceEngine(LoadedModel loaded, EngineOptions options, Func<FeatureStoreMetrics, IFeatureStore?> storeFactory)
     {
         _loaded = loaded;
-        var config = loaded.Config;
+        _outputs = new OutputProcessor(Metrics);
         var featureStore = storeFactory(Metrics.FeatureStore);
         _features = new FeatureTiers(featureStore, featureStore is null ? default : TowerFingerprint.Of(loaded.Model), options.FeatureStore, Metrics.FeatureStore);
-        _storedFeatureHooks = featureStore is null ? null : new StoredFeatureHooks(options.FeatureStore.StoredDType, StoredFeaturesFor, SaveFeatures);
-        _cache = PagedKvCache.FromByteBudget(config.Text, loaded.Model.Placement, options.KvCacheBytes, options.BlockSize);
-        var maxModelLen = Math.Min(options.MaxModelLen ?? Math.Min(config.Text.MaxPositionEmbeddings, 4096), _cache.NumBlocks * _cache.BlockSize);
-        var encoderBudget = Math.Max(1, options.EncoderCacheImages) * config.NumVisualTokens;
-        _encoderCache = new EncoderCache<Tensor>(encoderBudget, (hash, tensor) =>
-        {
-            tensor.Dispose();
-            _features.MarkEvicted(hash);
-        });
-        var scheduler = new Scheduler(new SchedulerConfig(options.MaxNumSeqs, options.MaxNumBatchedTokens, options.BlockSize,
-            _cache.NumBlocks, maxModelLen, options.MaxWaiting, encoderBudget)
-        {
-            LongPrefillTokenThreshold = options.LongPrefillTokenThreshold,
-            EosTokenIds = loaded.Template.StopTokenIds,
-        }, _encoderCache);
-        _unsampleable = UnsampleableMask(loaded);
-        _core = new EngineCore(scheduler, new ModelRunner(loaded.Model, _cache, _encoderCache, _unsampleable));
+        _core = EngineCoreBuilder.Build(loaded, options, _features.MarkEvicted, _features.HasSharedStore ? new FeatureStoreSink(_features) : null);
         Model = new ModelDescriptor(options.ServedModelName ?? Path.GetFileName(Path.GetFullPath(options.ModelPath).TrimEnd('/')),
-            config.ModelType, maxModelLen, config.NumVisualTokens, DateTimeOffset.UtcNow);
+            loaded.Config.ModelType, _core.Scheduler.Config.MaxModelLen, loaded.Config.NumVisualTokens, DateTimeOffset.UtcNow);
         _thread = new Thread(Loop) { IsBackground = true, Name = "florencevl-engine" };
     }
 
@@ -102,12 +80,12 @@ public sealed partial class InferenceEngine : IInferenceEngine, IDisposable
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
         var watch = Stopwatch.StartNew();
-        var prepared = PreparedRequest.Create(request, _loaded, Model.MaxModelLen);
+        var prepared = PreparedRequest.Create(request, _loaded);
         Metrics.PreprocessSeconds.Observe(watch.Elapsed.TotalSeconds);
         var stored = await _features.LookupAsync(prepared.Pixels, cancellationToken);
-        var generation = CreateGeneration(prepared, stored, out var sequences);
+        var generation = CreateGeneration(prepared, stored, out var choices);
         var admitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _commands.Writer.WriteAsync(new AddRequest(generation, sequences, admitted), cancellationToken);
+        await _commands.Writer.WriteAsync(new AddRequest(generation, choices, admitted), cancellationToken);
         await admitted.Task.WaitAsync(cancellationToken);
         Metrics.AddPromptTokens(prepared.PromptTokenIds.Count);
         return generation;
@@ -117,44 +95,6 @@ public sealed partial class InferenceEngine : IInferenceEngine, IDisposable
     public Task FlushFeatureWritesAsync(CancellationToken cancellationToken = default) =>
         _features.Writes?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
 
-    private Generation CreateGeneration(PreparedRequest prepared, IReadOnlyDictionary<string, FeatureValue> stored, out IReadOnlyList<SequenceState> sequences)
-    {
-        var n = prepared.Sampling.N;
-        var ids = Enumerable.Range(0, n).Select(_ => Interlocked.Increment(ref _nextSequenceId)).ToArray();
-        var generation = new Generation($"req-{ids[0]}", prepared.PromptTokenIds.Count, prepared.NumImageTokens, ids,
-            toAbort => _commands.Writer.TryWrite(new AbortSequences(toAbort)));
-        var seed = prepared.Sampling.Seed ?? Random.Shared.NextInt64();
-        sequences = ids.Select((id, choice) =>
-        {
-            var sequence = new Sequence(id, prepared.PromptTokenIds, prepared.Sampling with { N = 1 }, prepared.Images)
-            {
-                CacheSalt = CacheSaltFor(prepared.PromptTokenIds.Count),
-            };
-            // Each choice draws from its own stream, derived from the request seed, so a seed reproduces every choice.
-            var random = new Random(unchecked((int)(seed * 1_000_003 + choice)));
-            var row = new SamplingRow(sequence.SamplingParams, prepared.PromptTokenIds, [], random);
-            return new SequenceState(sequence, generation, new ChoiceStream(choice, _loaded.Tokenizer, sequence.SamplingParams), row, prepared.Pixels, stored);
-        }).ToList();
-        return generation;
-    }
-
-    /// <summary>
-    /// LongRoPE rotates every prompt token with the long factors when the prompt exceeds the original context and with the
-    /// short ones otherwise, so the same prefix has different KV in the two cases: they must never share cached blocks.
-    /// </summary>
-    private string? CacheSaltFor(int numPromptTokens)
-    {
-        var text = _loaded.Config.Text;
-        return text.RopeScaling?.Type == "longrope" && numPromptTokens > text.OriginalMaxPositionEmbeddings ? "longrope-long" : null;
-    }
-
-    internal static Tensor? UnsampleableMask(LoadedModel loaded)
-    {
-        var vocab = loaded.Config.Text.VocabSize;
-        var unknown = Enumerable.Range(0, vocab).Select(id => !loaded.Tokenizer.IsKnownId(id)).ToArray();
-        return unknown.Any(u => u) ? tensor(unknown, device: loaded.Model.Placement.Device) : null;
-    }
-
     public void Dispose()
     {
         _stopping.Cancel();
@@ -162,8 +102,120 @@ public sealed partial class InferenceEngine : IInferenceEngine, IDisposable
         _thread.Join(TimeSpan.FromSeconds(30));
         // Pending feature writes get a moment to land; a store that does not answer is abandoned.
         _features.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
-        _cache.Dispose();
-        _unsampleable?.Dispose();
+        _core.Dispose();
         _loaded.Dispose();
+    }
+
+    /// <summary>One sequence per choice, each with its own random stream derived from the request seed, so a seed
+    /// reproduces every choice.</summary>
+    private Generation CreateGeneration(PreparedRequest prepared, IReadOnlyDictionary<string, FeatureValue> stored, out IReadOnlyList<ChoiceState> choices)
+    {
+        var ids = Enumerable.Range(0, prepared.Sampling.N).Select(_ => Interlocked.Increment(ref _nextSequenceId)).ToArray();
+        var generation = new Generation($"req-{ids[0]}", prepared.PromptTokenIds.Count, prepared.NumImageTokens, ids,
+            toAbort => _commands.Writer.TryWrite(new AbortSequences(toAbort)));
+        var seed = prepared.Sampling.Seed ?? Random.Shared.NextInt64();
+        var sampling = prepared.Sampling with { N = 1 };
+        choices = ids.Select((id, choice) =>
+        {
+            var sequence = new Sequence(id, prepared.PromptTokenIds, sampling, prepared.Images)
+            {
+                CacheSalt = _loaded.Config.Text.PrefixCacheSalt(prepared.PromptTokenIds.Count),
+                Inputs = new SequenceInputs(prepared.Pixels, stored, unchecked((int)(seed * 1_000_003 + choice))),
+            };
+            return new ChoiceState(sequence, generation, new ChoiceStream(choice, _loaded.Tokenizer, sampling));
+        }).ToList();
+        return generation;
+    }
+
+    /// <summary>One short generation before the engine reports ready, so JIT compilation and first allocations are paid up front.</summary>
+    private void WarmUp()
+    {
+        var request = new GenerationRequest([ChatMessage.FromText(ChatRole.User, "Hello")], [], new SamplingParams { Temperature = 0, MaxTokens = 4 });
+        var generation = StartAsync(request, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        _ = generation.ReadAllAsync(CancellationToken.None).ToBlockingEnumerable().Count();
+    }
+
+    // ---- the engine thread: apply commands, step while there is work, publish what each step produced ----
+
+    private void Loop()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            while (_commands.Reader.TryRead(out var command)) Apply(command);
+            if (!_core.HasWork)
+            {
+                NativeMemory.Trim(); // idle: give the burst's freed tensor memory back to the OS
+                if (!WaitForCommand()) return;
+                continue;
+            }
+            try { Step(); }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                // A failed step must not take the server down: its requests end with an error.
+                foreach (var id in _outputs.FailAll(error)) _core.Scheduler.Abort(id);
+            }
+            PublishGauges();
+        }
+    }
+
+    private void Step()
+    {
+        var watch = Stopwatch.StartNew();
+        var outcome = _core.Step();
+        if (outcome.Batch.IsEmpty) return; // only finished sequences' runner state was dropped
+        Metrics.StepSeconds.Observe(watch.Elapsed.TotalSeconds);
+        if (outcome.NumImagesEncoded > 0) Metrics.AddVisionImages(outcome.NumImagesEncoded);
+        foreach (var input in outcome.Batch.EncoderInputs) _features.MarkResident(input.ContentHash);
+        foreach (var id in _outputs.Process(outcome.Outputs)) _core.Scheduler.Finish(id, FinishReason.Stop);
+    }
+
+    private bool WaitForCommand()
+    {
+        try { return _commands.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult(); }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    private void Apply(EngineCommand command)
+    {
+        switch (command)
+        {
+            case AddRequest add:
+                Admit(add);
+                break;
+            case AbortSequences abort:
+                foreach (var id in abort.SequenceIds)
+                    if (_outputs.Finish(id, FinishReason.Abort)) _core.Scheduler.Finish(id, FinishReason.Abort);
+                break;
+        }
+        PublishGauges();
+    }
+
+    private void Admit(AddRequest add)
+    {
+        var added = new List<long>();
+        try
+        {
+            foreach (var choice in add.Sequences)
+            {
+                _core.Scheduler.Add(choice.Sequence);
+                _outputs.Add(choice);
+                added.Add(choice.Sequence.Id);
+            }
+            add.Admitted.TrySetResult();
+        }
+        catch (Exception error)
+        {
+            foreach (var id in added) { _core.Scheduler.Abort(id); _outputs.Remove(id); }
+            Metrics.CountRequest(error is EngineOverloadedException ? "rejected" : "invalid");
+            add.Admitted.TrySetException(error);
+        }
+    }
+
+    private void PublishGauges()
+    {
+        Metrics.Scheduler = _core.Scheduler.Stats;
+        Metrics.NumPendingImages = _outputs.Live
+            .Where(s => s.Sequence.Status == SequenceStatus.Waiting)
+            .Sum(s => s.Sequence.Images.Count(i => i.End > s.Sequence.NumComputedTokens));
     }
 }

@@ -15,9 +15,9 @@ public sealed record PreparedRequest(
 
     /// <summary>
     /// Renders the chat template, expands each image to the model's visual tokens, preprocesses the images (which
-    /// refuses bad ones with a typed error) and validates sampling against the context, all before scheduling.
+    /// refuses bad ones with a typed error) and validates the sampling settings, all before scheduling.
     /// </summary>
-    public static PreparedRequest Create(GenerationRequest request, LoadedModel loaded, int maxModelLen)
+    public static PreparedRequest Create(GenerationRequest request, LoadedModel loaded)
     {
         var prompt = loaded.Template.RenderPrompt(request.Messages).ExpandImages(loaded.Config.NumVisualTokens);
         var pixels = new List<PreprocessedImage>();
@@ -25,7 +25,7 @@ public sealed record PreparedRequest(
         foreach (var span in prompt.Images)
         {
             if (span.ImageIndex < 0 || span.ImageIndex >= request.Images.Count)
-                throw new InvalidRequestException("messages", $"image part {span.ImageIndex} has no image data.", "invalid_value");
+                throw new InvalidRequestException(RequestField.Images, RequestErrorKind.InvalidValue, $"Image part {span.ImageIndex} has no image data.");
             var image = loaded.Preprocessor.Preprocess(request.Images[span.ImageIndex].Span);
             pixels.Add(image);
             images.Add(new SequenceImage(image.ContentHash, span.Offset, span.Length));
@@ -36,7 +36,7 @@ public sealed record PreparedRequest(
         {
             StopTokenIds = request.Sampling.StopTokenIds.Concat(loaded.Template.StopTokenIds).Distinct().ToArray(),
         };
-        sampling.Validate(prompt.PromptTokenCount, maxModelLen);
+        sampling.ValidateSettings(); // the scheduler checks the length against its context when it queues the sequence
         return new PreparedRequest(prompt.Ids, images, pixels, sampling);
     }
 }

@@ -72,17 +72,21 @@ public sealed class FlorenceVLTrainingModel : ITrainableModel
     private Tensor VisualEmbeddings(TrainingBatch batch, Tensor pixels) =>
         TowerTrains ? Model.EncodeImages(pixels) : Model.Projector.forward(FrozenFeatures.Get(batch.ImageHashes, pixels));
 
-    private Tensor SpliceImages(Tensor embeds, IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> starts, Tensor visual)
+    /// <summary>Each example's images, in order, take the next block of <paramref name="visual"/> [numImages, N, hidden].</summary>
+    private static Tensor SpliceImages(Tensor embeds, IReadOnlyList<TrainingExample> examples, IReadOnlyList<int> starts, Tensor visual)
     {
-        var positions = new List<long>();
+        var spans = new List<(int Offset, Tensor Embeddings)>();
         for (var i = 0; i < examples.Count; i++)
             foreach (var span in examples[i].Images)
-                for (var t = 0; t < span.Length; t++) positions.Add(starts[i] + span.Offset + t);
-        var rows = visual.reshape(-1, visual.shape[^1]);                                  // [numImages * N, hidden]
-        if (rows.shape[0] != positions.Count)
-            throw new ImageSpliceException($"the batch has {positions.Count} visual-token positions but the images gave {rows.shape[0]} embeddings.");
-        using var index = tensor(positions.ToArray(), device: embeds.device);
-        return embeds.index_copy(0, index, rows.to(embeds.dtype));
+            {
+                if (spans.Count == visual.shape[0] || span.Length != visual.shape[1])
+                    throw new ImageSpliceException($"image span of {span.Length} tokens in example {i} has no image embeddings of that length " +
+                                                   $"(the batch gave {visual.shape[0]} image(s) of {visual.shape[1]} rows).");
+                spans.Add((starts[i] + span.Offset, visual[spans.Count]));
+            }
+        if (spans.Count != visual.shape[0])
+            throw new ImageSpliceException($"the batch has {spans.Count} image spans but the images gave {visual.shape[0]} embeddings.");
+        return FlorenceVLModel.SpliceImages(embeds, spans);
     }
 
     /// <summary>Row t predicts token t + 1: the rows whose next token is a loss token, and those next tokens.</summary>

@@ -22,7 +22,6 @@ internal sealed class RotaryEmbedding : nn.Module
 {
     private const int MinimumRows = 256;
     private readonly TextConfig _config;
-    private readonly bool _isLongRope;
     private readonly Dictionary<(DeviceType, int, ScalarType, bool), RopeTable> _tables = new();
 
     public RotaryEmbedding(TextConfig config) : base(nameof(RotaryEmbedding))
@@ -31,12 +30,11 @@ internal sealed class RotaryEmbedding : nn.Module
         var type = config.RopeScaling?.Type ?? "default";
         if (type is not ("default" or "longrope" or "llama3"))
             throw new ModelConfigException($"rope_scaling type '{type}' is not supported (default, longrope, llama3).");
-        _isLongRope = type == "longrope";
         RegisterComponents();
     }
 
     /// <summary>Whether a sequence of this total length uses LongRoPE's long factors.</summary>
-    public bool UsesLongFactors(int contextLength) => _isLongRope && contextLength > _config.OriginalMaxPositionEmbeddings;
+    public bool UsesLongFactors(int contextLength) => _config.UsesLongRopeFactors(contextLength);
 
     /// <summary>The angles of every token in the flat batch.</summary>
     public RotaryAngles Angles(AttentionMetadata metadata, ScalarType dtype, Device device)

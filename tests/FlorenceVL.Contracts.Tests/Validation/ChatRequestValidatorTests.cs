@@ -51,29 +51,15 @@ public class ChatRequestValidatorTests
     }
 
     [Theory]
-    [InlineData("\"temperature\":-0.1", "temperature", OpenAIErrorCodes.DecimalBelowMinValue)]
-    [InlineData("\"temperature\":2.01", "temperature", OpenAIErrorCodes.DecimalAboveMaxValue)]
-    [InlineData("\"temperature\":1e400", "temperature", OpenAIErrorCodes.DecimalAboveMaxValue)]
-    [InlineData("\"top_p\":0", "top_p", OpenAIErrorCodes.DecimalBelowMinValue)]
-    [InlineData("\"top_p\":1.5", "top_p", OpenAIErrorCodes.DecimalAboveMaxValue)]
     [InlineData("\"n\":0", "n", OpenAIErrorCodes.IntegerBelowMinValue)]
     [InlineData("\"n\":17", "n", OpenAIErrorCodes.IntegerAboveMaxValue)]
     [InlineData("\"max_tokens\":0", "max_tokens", OpenAIErrorCodes.IntegerBelowMinValue)]
     [InlineData("\"max_completion_tokens\":-5", "max_completion_tokens", OpenAIErrorCodes.IntegerBelowMinValue)]
-    [InlineData("\"logprobs\":true,\"top_logprobs\":21", "top_logprobs", OpenAIErrorCodes.IntegerAboveMaxValue)]
-    [InlineData("\"logprobs\":true,\"top_logprobs\":-1", "top_logprobs", OpenAIErrorCodes.IntegerBelowMinValue)]
-    [InlineData("\"top_logprobs\":2", "top_logprobs", OpenAIErrorCodes.InvalidValue)]
-    [InlineData("\"logprobs\":false,\"top_logprobs\":2", "top_logprobs", OpenAIErrorCodes.InvalidValue)]
-    [InlineData("\"presence_penalty\":-2.5", "presence_penalty", OpenAIErrorCodes.DecimalBelowMinValue)]
-    [InlineData("\"frequency_penalty\":3", "frequency_penalty", OpenAIErrorCodes.DecimalAboveMaxValue)]
     [InlineData("\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]", "stop", OpenAIErrorCodes.ArrayAboveMaxLength)]
     [InlineData("\"stop\":\"\"", "stop", OpenAIErrorCodes.InvalidValue)]
     [InlineData("\"stop\":[\"a\",\"\"]", "stop[1]", OpenAIErrorCodes.InvalidValue)]
     [InlineData("\"stop\":[\"a\",null]", "stop[1]", OpenAIErrorCodes.InvalidType)]
     [InlineData("\"stream_options\":{\"include_usage\":true}", "stream_options", OpenAIErrorCodes.InvalidValue)]
-    [InlineData("\"top_k\":0", "top_k", OpenAIErrorCodes.IntegerBelowMinValue)]
-    [InlineData("\"min_p\":1.5", "min_p", OpenAIErrorCodes.DecimalAboveMaxValue)]
-    [InlineData("\"repetition_penalty\":0", "repetition_penalty", OpenAIErrorCodes.DecimalBelowMinValue)]
     [InlineData("\"store\":true", "store", OpenAIErrorCodes.UnsupportedValue)]
     public void Parameter_problems_are_reported_with_the_parameter_name(string field, string param, string code)
     {
@@ -83,18 +69,11 @@ public class ChatRequestValidatorTests
     }
 
     [Theory]
-    [InlineData("\"temperature\":0")]
-    [InlineData("\"temperature\":2")]
-    [InlineData("\"top_p\":1")]
     [InlineData("\"n\":16")]
     [InlineData("\"max_tokens\":1")]
-    [InlineData("\"logprobs\":true,\"top_logprobs\":0")]
-    [InlineData("\"logprobs\":true,\"top_logprobs\":20")]
-    [InlineData("\"presence_penalty\":-2,\"frequency_penalty\":2")]
     [InlineData("\"stop\":[\"a\",\"b\",\"c\",\"d\"]")]
     [InlineData("\"stream\":true,\"stream_options\":{\"include_usage\":false}")]
     [InlineData("\"seed\":-9223372036854775808")]
-    [InlineData("\"top_k\":1,\"min_p\":0,\"repetition_penalty\":2")]
     public void Boundary_values_are_accepted(string field)
     {
         Assert.Empty(Parse.Errors(WithField(field)));
@@ -120,9 +99,9 @@ public class ChatRequestValidatorTests
     [Fact]
     public void Every_problem_is_reported_not_only_the_first()
     {
-        var errors = Parse.Errors("""{"messages":[{"role":"user"}],"temperature":9,"top_p":0,"foo":1}""");
+        var errors = Parse.Errors("""{"messages":[{"role":"user"}],"n":0,"max_tokens":0,"foo":1}""");
 
-        Assert.Equal(["model", "messages[0].content", "temperature", "top_p", "foo"], errors.Select(e => e.Param));
+        Assert.Equal(["model", "messages[0].content", "max_tokens", "n", "foo"], errors.Select(e => e.Param));
     }
 
     [Fact]

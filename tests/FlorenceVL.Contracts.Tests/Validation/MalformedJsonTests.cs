@@ -95,21 +95,6 @@ public class MalformedJsonTests
         Assert.Equal("junk", Assert.Single(Parse.Errors(body)).Param);
     }
 
-    [Fact]
-    public async Task A_stream_body_is_parsed_like_a_buffer()
-    {
-        using var good = new MemoryStream("""{"model":"m","messages":[{"role":"user","content":"Hi"}]}"""u8.ToArray());
-        using var bad = new MemoryStream("""{"model":"m","temperature":"hot"}"""u8.ToArray());
-
-        var parsed = await ChatRequestParser.ParseAsync(good, CancellationToken.None);
-        var failed = await ChatRequestParser.ParseAsync(bad, CancellationToken.None);
-
-        Assert.Equal("m", parsed.Request!.Model);
-        Assert.Null(parsed.Error);
-        Assert.Equal("temperature", failed.Error!.Param);
-        Assert.Null(failed.Request);
-    }
-
     private static RequestError? ParseFailure(byte[] body) =>
         ChatRequestParser.TryParse(body, out _, out var error) ? null : error;
 }

@@ -1,4 +1,5 @@
 using FlorenceVL.Engine.Inference;
+using FlorenceVL.Engine.Inference.Sampling;
 
 namespace FlorenceVL.Engine.Tests.Inference;
 
@@ -15,22 +16,22 @@ internal sealed class FakeModelRunner(SchedulerConfig config, IEncoderCache<stri
 
     public int VisionTowerRuns { get; private set; }
 
-    public Dictionary<long, int> Run(ScheduledBatch batch)
+    public ModelRunnerOutput Run(ScheduledBatch batch)
     {
         foreach (var input in batch.EncoderInputs)
         {
             encoderCache.Store(input.ContentHash, "embedding:" + input.ContentHash);
             VisionTowerRuns++;
         }
-        var sampled = new Dictionary<long, int>();
+        var sampled = new Dictionary<long, SampledToken>();
         foreach (var scheduled in batch.Sequences)
         {
             for (var p = scheduled.StartPosition; p < scheduled.EndPosition; p++)
                 _slots[Slot(scheduled.BlockTable, p)] = KeyValue(scheduled, p);
             if (scheduled.NeedsLogits)
-                sampled[scheduled.SequenceId] = Sample(scheduled);
+                sampled[scheduled.SequenceId] = new SampledToken(Sample(scheduled), null, null);
         }
-        return sampled;
+        return new ModelRunnerOutput(sampled, batch.EncoderInputs.Count);
     }
 
     /// <summary>The token a model sampling greedily from these exact tokens and images would produce.</summary>

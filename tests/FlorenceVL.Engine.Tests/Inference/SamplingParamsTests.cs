@@ -4,32 +4,34 @@ namespace FlorenceVL.Engine.Tests.Inference;
 
 public class SamplingParamsTests
 {
-    public static TheoryData<string, SamplingParams> ImpossibleSettings => new()
+    public static TheoryData<RequestField, SamplingParams> ImpossibleSettings => new()
     {
-        { "temperature", new SamplingParams { Temperature = -0.1f } },
-        { "temperature", new SamplingParams { Temperature = float.NaN } },
-        { "top_p", new SamplingParams { TopP = 0f } },
-        { "top_p", new SamplingParams { TopP = 1.01f } },
-        { "top_k", new SamplingParams { TopK = -1 } },
-        { "min_p", new SamplingParams { MinP = 1.5f } },
-        { "presence_penalty", new SamplingParams { PresencePenalty = 2.5f } },
-        { "frequency_penalty", new SamplingParams { FrequencyPenalty = -3f } },
-        { "repetition_penalty", new SamplingParams { RepetitionPenalty = 0f } },
-        { "n", new SamplingParams { N = 0 } },
-        { "top_logprobs", new SamplingParams { Logprobs = true, TopLogprobs = 21 } },
-        { "top_logprobs", new SamplingParams { TopLogprobs = 3 } },
-        { "max_tokens", new SamplingParams { MaxTokens = 0 } },
-        { "stop_token_ids", new SamplingParams { StopTokenIds = [-5] } },
-        { "stop", new SamplingParams { StopStrings = [""] } },
+        { RequestField.Temperature, new SamplingParams { Temperature = -0.1f } },
+        { RequestField.Temperature, new SamplingParams { Temperature = float.NaN } },
+        { RequestField.TopP, new SamplingParams { TopP = 0f } },
+        { RequestField.TopP, new SamplingParams { TopP = 1.01f } },
+        { RequestField.TopK, new SamplingParams { TopK = -1 } },
+        { RequestField.MinP, new SamplingParams { MinP = 1.5f } },
+        { RequestField.Temperature, new SamplingParams { Temperature = 2.01f } },
+        { RequestField.RepetitionPenalty, new SamplingParams { RepetitionPenalty = 2.5f } },
+        { RequestField.PresencePenalty, new SamplingParams { PresencePenalty = 2.5f } },
+        { RequestField.FrequencyPenalty, new SamplingParams { FrequencyPenalty = -3f } },
+        { RequestField.RepetitionPenalty, new SamplingParams { RepetitionPenalty = 0f } },
+        { RequestField.N, new SamplingParams { N = 0 } },
+        { RequestField.TopLogprobs, new SamplingParams { Logprobs = true, TopLogprobs = 21 } },
+        { RequestField.TopLogprobs, new SamplingParams { TopLogprobs = 3 } },
+        { RequestField.MaxTokens, new SamplingParams { MaxTokens = 0 } },
+        { RequestField.StopTokenIds, new SamplingParams { StopTokenIds = [-5] } },
+        { RequestField.StopStrings, new SamplingParams { StopStrings = [""] } },
     };
 
     [Theory]
     [MemberData(nameof(ImpossibleSettings))]
-    public void Impossible_setting_is_rejected_naming_its_field(string param, SamplingParams sampling)
+    public void Impossible_setting_is_rejected_naming_its_field(RequestField field, SamplingParams sampling)
     {
         var error = Assert.Throws<InvalidRequestException>(() => sampling.Validate(promptTokens: 10, maxContext: 100));
-        Assert.Equal(param, error.Param);
-        Assert.Contains(param, error.Message);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(field.ToString(), error.Message);
     }
 
     [Fact]
@@ -48,15 +50,15 @@ public class SamplingParamsTests
     public void Prompt_plus_max_tokens_beyond_the_context_is_context_length_exceeded()
     {
         var error = Assert.Throws<InvalidRequestException>(() => new SamplingParams { MaxTokens = 91 }.Validate(10, 100));
-        Assert.Equal("context_length_exceeded", error.Code);
-        Assert.Equal("max_tokens", error.Param);
+        Assert.Equal(RequestErrorKind.ContextLengthExceeded, error.Kind);
+        Assert.Equal(RequestField.MaxTokens, error.Field);
     }
 
     [Fact]
     public void Prompt_that_fills_the_context_is_rejected_even_without_max_tokens()
     {
         var error = Assert.Throws<InvalidRequestException>(() => new SamplingParams().Validate(100, 100));
-        Assert.Equal("context_length_exceeded", error.Code);
-        Assert.Equal("messages", error.Param);
+        Assert.Equal(RequestErrorKind.ContextLengthExceeded, error.Kind);
+        Assert.Equal(RequestField.Prompt, error.Field);
     }
 }

@@ -90,7 +90,7 @@ public class SchedulerTests
 
         var error = Assert.Throws<InvalidRequestException>(() => engine.Add(EngineHarness.NewSequence(1, 30, maxTokens: 5)));
 
-        Assert.Equal("context_length_exceeded", error.Code);
+        Assert.Equal(RequestErrorKind.ContextLengthExceeded, error.Kind);
         Assert.False(engine.Scheduler.HasUnfinished);
     }
 
@@ -102,7 +102,7 @@ public class SchedulerTests
 
         var error = Assert.Throws<InvalidRequestException>(() => engine.Add(sequence));
 
-        Assert.Equal("image_too_large", error.Code);
+        Assert.Equal(RequestErrorKind.ImageTooLarge, error.Kind);
     }
 
     [Fact]

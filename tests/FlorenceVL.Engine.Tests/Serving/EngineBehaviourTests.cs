@@ -74,14 +74,14 @@ public class EngineBehaviourTests : IClassFixture<EngineBehaviourTests.SharedEng
     }
 
     [Theory]
-    [InlineData(-1f, 1f, "temperature")]
-    [InlineData(1f, 0f, "top_p")]
-    [InlineData(1f, 1.5f, "top_p")]
-    public async Task Impossible_sampling_settings_are_refused_naming_the_field(float temperature, float topP, string field)
+    [InlineData(-1f, 1f, RequestField.Temperature)]
+    [InlineData(1f, 0f, RequestField.TopP)]
+    [InlineData(1f, 1.5f, RequestField.TopP)]
+    public async Task Impossible_sampling_settings_are_refused_naming_the_field(float temperature, float topP, RequestField field)
     {
         var request = EngineDriver.Request("Hi", [], new SamplingParams { Temperature = temperature, TopP = topP });
         var error = await Assert.ThrowsAsync<InvalidRequestException>(() => _engine.StartAsync(request, default).AsTask());
-        Assert.Equal(field, error.Param);
+        Assert.Equal(field, error.Field);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class EngineBehaviourTests : IClassFixture<EngineBehaviourTests.SharedEng
     {
         var request = EngineDriver.Request("Hi", [], new SamplingParams { MaxTokens = _engine.Model.MaxModelLen });
         var error = await Assert.ThrowsAsync<InvalidRequestException>(() => _engine.StartAsync(request, default).AsTask());
-        Assert.Equal("context_length_exceeded", error.Code);
+        Assert.Equal(RequestErrorKind.ContextLengthExceeded, error.Kind);
     }
 
     [Fact]

@@ -14,8 +14,8 @@ public sealed class PreparedRequestTests
         GenerationRequest Request(bool ignoreEos) => new([ChatMessage.FromText(ChatRole.User, "Hello")], [],
             new SamplingParams { Temperature = 0, MaxTokens = 4, IgnoreEos = ignoreEos, StopTokenIds = [5] });
 
-        var stopping = PreparedRequest.Create(Request(ignoreEos: false), loaded, maxModelLen: 256);
-        var ignoring = PreparedRequest.Create(Request(ignoreEos: true), loaded, maxModelLen: 256);
+        var stopping = PreparedRequest.Create(Request(ignoreEos: false), loaded);
+        var ignoring = PreparedRequest.Create(Request(ignoreEos: true), loaded);
 
         Assert.NotEmpty(end);
         Assert.Equal([5, .. end], stopping.Sampling.StopTokenIds);

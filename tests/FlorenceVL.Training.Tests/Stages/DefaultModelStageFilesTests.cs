@@ -11,7 +11,7 @@ namespace FlorenceVL.Training.Tests.Stages;
 public class DefaultModelStageFilesTests
 {
     private static StageConfig Stage(int number) =>
-        StageFile.Load(Repository.Path("Training", "stages", $"shapes-stage{number}.json"));
+        StageFile.Load(Repository.Path("Training", "StageFiles", $"shapes-stage{number}.json"));
 
     private static string Work(params string[] parts) => Repository.Path(["artifacts", "shapes", .. parts]);
 

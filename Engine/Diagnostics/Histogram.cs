@@ -1,4 +1,4 @@
-namespace FlorenceVL.Engine.Serving;
+namespace FlorenceVL.Engine.Diagnostics;
 
 /// <summary>A thread-safe cumulative histogram with fixed upper bounds (Prometheus semantics: le buckets, sum, count).</summary>
 public sealed class Histogram(IReadOnlyList<double> upperBounds)

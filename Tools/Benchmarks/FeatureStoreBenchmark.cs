@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Configuration;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Modeling;
@@ -8,7 +9,7 @@ using FlorenceVL.Engine.Serving;
 using FlorenceVL.Engine.Weights;
 using static TorchSharp.torch;
 
-namespace FlorenceVL.Engine.FeatureStore;
+namespace FlorenceVL.Engine.Benchmarks;
 
 /// <summary>
 /// Time to first token for an image already in Redis, on a freshly started engine, against a cold image, with the real
