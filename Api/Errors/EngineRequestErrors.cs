@@ -48,6 +48,7 @@ public static class EngineRequestErrors
         RequestField.StopTokenIds => ("stop_token_ids", false),
         RequestField.StopStrings => ("stop", false),
         RequestField.MaxTokens => ("max_tokens", true),
+        RequestField.ResponseFormat => ("response_format", false),
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "a request field without a wire name"),
     };
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace FlorenceVL.Engine.Constrained;
@@ -13,6 +14,8 @@ public sealed class CompiledGrammar
         Root = root;
         Context = new MatchContext(limits);
     }
+
+    private readonly ConditionalWeakTable<TokenVocabulary, MaskCache> _maskCaches = new();
 
     internal GrammarNode Root { get; }
 
@@ -41,6 +44,10 @@ public sealed class CompiledGrammar
     }
 
     public GrammarMatcher CreateMatcher(TokenVocabulary vocabulary) => new(this, vocabulary);
+
+    /// <summary>Masks already walked for this grammar over <paramref name="vocabulary"/>, shared by all its matchers.</summary>
+    internal MaskCache MaskCacheFor(TokenVocabulary vocabulary) =>
+        _maskCaches.GetValue(vocabulary, v => new MaskCache(v.MaskWords, MaskCache.DefaultMaxBytes));
 
     internal static JsonDocument ParseSchema(string schemaJson)
     {

@@ -88,7 +88,13 @@ public sealed class GrammarMatcher
         row = row[.._vocabulary.MaskWords];
         row.Clear();
         if (IsFinished) return;
-        TokenMaskWalker.Fill(_vocabulary.Trie, _history.State, _grammar.Context, row);
+        var key = _history.State.CacheKey(_vocabulary.Trie.MaxDepth + StringSlackBytes, _grammar.Limits);
+        var cache = _grammar.MaskCacheFor(_vocabulary);
+        if (!cache.TryCopyTo(key, row))
+        {
+            TokenMaskWalker.Fill(_vocabulary.Trie, _history.State, _grammar.Context, row);
+            cache.Add(key, row);
+        }
         if (!IsAccepting) return;
         foreach (var eos in _vocabulary.EosIds) row[eos >> 5] |= 1u << (eos & 31);
     }
@@ -100,6 +106,9 @@ public sealed class GrammarMatcher
         FillMask(row);
         return row;
     }
+
+    /// <summary>Beyond the longest token, room for the widest unit a string check looks ahead to (a \\uXXXX escape).</summary>
+    private const int StringSlackBytes = 8;
 
     private sealed record History(ParseState State, bool IsFinished, History? Previous, int NumTokens);
 }

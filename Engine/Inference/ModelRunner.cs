@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Constrained;
 using FlorenceVL.Engine.Inference.Sampling;
 using FlorenceVL.Engine.Modeling;
 using FlorenceVL.Engine.Modeling.KvCache;
@@ -21,6 +22,9 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
     private readonly Dictionary<long, RunnerSequence> _sequences = [];
 
     public FlorenceVLModel Model => model;
+
+    /// <summary>Masks filled for constrained sequences, their cost, and grammar faults (see <see cref="ConstraintStats"/>).</summary>
+    public ConstraintStats ConstraintStats { get; } = new();
     public PagedKvCache Cache => cache;
 
     /// <summary>Sequences the runner holds state for (new ones join when first scheduled, leave when finished).</summary>
@@ -42,7 +46,7 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         var logits = model.ComputeLogits(hidden.index_select(0, lastRows));                    // [numSampled, vocab]
         var sequences = sampling.Select(p => SequenceFor(p.s.SequenceId)).ToList();
         _unsampleable?.Exclude(logits);                                                         // logits are this step's own tensor
-        for (var k = 0; k < sequences.Count; k++) sequences[k].Constraint?.MaskLogits(logits[k]);
+        ConstraintMasks.Apply(logits, sequences.Select(s => s.Constraint).ToList(), ConstraintStats);
         var sampled = Sampler.Sample(logits, sequences.Select(s => s.Row).ToList());
         var tokens = new Dictionary<long, SampledToken>(sequences.Count);
         for (var k = 0; k < sequences.Count; k++)

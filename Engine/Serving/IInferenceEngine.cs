@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Constrained;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Processing.Text;
 
@@ -22,7 +23,14 @@ public interface IInferenceEngine
 }
 
 /// <summary>A request as the engine takes it: messages with image parts indexing <see cref="Images"/> (encoded bytes).</summary>
-public sealed record GenerationRequest(IReadOnlyList<ChatMessage> Messages, IReadOnlyList<ReadOnlyMemory<byte>> Images, SamplingParams Sampling);
+public sealed record GenerationRequest(IReadOnlyList<ChatMessage> Messages, IReadOnlyList<ReadOnlyMemory<byte>> Images, SamplingParams Sampling)
+{
+    /// <summary>Tools the chat template presents to the model (in its own tool format); empty for none.</summary>
+    public IReadOnlyList<ToolSpec> Tools { get; init; } = [];
+
+    /// <summary>The grammar every choice's output must follow (structured outputs, tool calls); null for free text.</summary>
+    public OutputConstraint? Output { get; init; }
+}
 
 /// <summary>What the server says about its model (for /v1/models and limits).</summary>
 public sealed record ModelDescriptor(string Id, string ModelType, int MaxModelLen, int NumVisualTokensPerImage, DateTimeOffset LoadedAt);

@@ -120,7 +120,10 @@ public sealed class InferenceEngine : IInferenceEngine, IDisposable
             var sequence = new Sequence(id, prepared.PromptTokenIds, sampling, prepared.Images)
             {
                 CacheSalt = _loaded.Config.Text.PrefixCacheSalt(prepared.PromptTokenIds.Count),
-                Inputs = new SequenceInputs(prepared.Pixels, stored, unchecked((int)(seed * 1_000_003 + choice))),
+                Inputs = new SequenceInputs(prepared.Pixels, stored, unchecked((int)(seed * 1_000_003 + choice)))
+                {
+                    Constraint = prepared.Output?.CreateFor(_loaded.ConstraintVocabulary, _core.Runner.ConstraintStats),
+                },
             };
             return new ChoiceState(sequence, generation, new ChoiceStream(choice, _loaded.Tokenizer, sampling));
         }).ToList();

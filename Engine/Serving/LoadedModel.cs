@@ -1,5 +1,6 @@
 using TorchSharp;
 using FlorenceVL.Engine.Configuration;
+using FlorenceVL.Engine.Constrained;
 using FlorenceVL.Engine.Modeling;
 using FlorenceVL.Engine.Processing.Images;
 using FlorenceVL.Engine.Processing.Text;
@@ -44,6 +45,15 @@ public sealed record LoadedModel(
             ? new Device(parsed)
             : throw new ModelConfigException($"Device '{device}' is not supported: use cpu, cuda or cuda:N.");
     }
+
+    private readonly Lazy<TokenVocabulary> _constraintVocabulary = new(() => TokenVocabulary.FromTokenizer(
+        Tokenizer, Template.StopTokenIds, Config.Text.VocabSize));
+
+    /// <summary>
+    /// The tokenizer as the grammar engine sees it (token bytes, a trie, the template's end tokens as EOS), sized to
+    /// the logits. Built on the first structured-output request: a 128k vocabulary's trie is not free.
+    /// </summary>
+    public TokenVocabulary ConstraintVocabulary => _constraintVocabulary.Value;
 
     public void Dispose() => Model.Dispose();
 }

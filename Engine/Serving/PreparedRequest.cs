@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Constrained;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Processing.Images;
 using FlorenceVL.Engine.Processing.Text;
@@ -11,6 +12,9 @@ public sealed record PreparedRequest(
     IReadOnlyList<PreprocessedImage> Pixels,
     SamplingParams Sampling)
 {
+    /// <summary>The grammar each choice follows; null for free text.</summary>
+    public OutputConstraint? Output { get; init; }
+
     public int NumImageTokens => Images.Sum(i => i.Length);
 
     /// <summary>
@@ -19,7 +23,7 @@ public sealed record PreparedRequest(
     /// </summary>
     public static PreparedRequest Create(GenerationRequest request, LoadedModel loaded)
     {
-        var prompt = loaded.Template.RenderPrompt(request.Messages).ExpandImages(loaded.Config.NumVisualTokens);
+        var prompt = loaded.Template.RenderPrompt(request.Messages, tools: request.Tools).ExpandImages(loaded.Config.NumVisualTokens);
         var pixels = new List<PreprocessedImage>();
         var images = new List<SequenceImage>();
         foreach (var span in prompt.Images)
@@ -37,6 +41,9 @@ public sealed record PreparedRequest(
             StopTokenIds = request.Sampling.StopTokenIds.Concat(loaded.Template.StopTokenIds).Distinct().ToArray(),
         };
         sampling.ValidateSettings(); // the scheduler checks the length against its context when it queues the sequence
-        return new PreparedRequest(prompt.Ids, images, pixels, sampling);
+        if (request.Output is not null && request.Sampling.IgnoreEos)
+            throw new InvalidRequestException(RequestField.ResponseFormat, RequestErrorKind.InvalidValue,
+                "ignore_eos cannot be combined with a structured output: a finished document can only end with EOS.");
+        return new PreparedRequest(prompt.Ids, images, pixels, sampling) { Output = request.Output };
     }
 }

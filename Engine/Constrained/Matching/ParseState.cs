@@ -5,7 +5,7 @@ namespace FlorenceVL.Engine.Constrained;
 /// share a prefix keep several until the bytes tell them apart). Immutable, so keeping one per token for
 /// rollback, or sharing one between forked choices, costs nothing.
 /// </summary>
-internal sealed class ParseState
+internal sealed class ParseState : IEquatable<ParseState>
 {
     private readonly FrameStack[] _stacks;
 
@@ -22,6 +22,33 @@ internal sealed class ParseState
         foreach (var stack in _stacks) context.Feed(stack, b, scratch);
         if (scratch.Count == 0) return null;
         return new ParseState(scratch.Count == 1 ? [scratch[0]] : scratch.Distinct().ToArray());
+    }
+
+    /// <summary>
+    /// This state with each string's length forgotten (set to 0) where at least <paramref name="slack"/> more bytes
+    /// would still fit: no token can then tell the two apart, so they share one mask (see <see cref="MaskCache"/>).
+    /// </summary>
+    public ParseState CacheKey(int slack, GrammarLimits limits)
+    {
+        FrameStack[]? normalized = null;
+        for (var i = 0; i < _stacks.Length; i++)
+        {
+            if (_stacks[i].Top is not StringFrame { Length: > 0 } text || text.Length > limits.MaxStringBytes - slack) continue;
+            normalized ??= (FrameStack[])_stacks.Clone();
+            normalized[i] = _stacks[i].WithTop(text with { Length = 0 });
+        }
+        return normalized is null ? this : new ParseState(normalized);
+    }
+
+    public bool Equals(ParseState? other) => other is not null && _stacks.AsSpan().SequenceEqual(other._stacks);
+
+    public override bool Equals(object? obj) => Equals(obj as ParseState);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var stack in _stacks) hash.Add(stack);
+        return hash.ToHashCode();
     }
 
     public ParseState? Advance(ReadOnlySpan<byte> bytes, MatchContext context, List<FrameStack> scratch)

@@ -76,6 +76,7 @@ public static class Sampler
         var (values, indices) = rowLogprobs.topk(topK);
         var v = values.cpu().data<float>().ToArray();
         var ids = indices.cpu().data<long>().ToArray();
-        return new SampledToken(tokenId, chosen, ids.Select((id, j) => new TokenLogprob((int)id, v[j])).ToArray());
+        // A constrained row's forbidden ids are -inf: they are not alternatives, so they are not listed.
+        return new SampledToken(tokenId, chosen, ids.Select((id, j) => new TokenLogprob((int)id, v[j])).Where(t => float.IsFinite(t.Logprob)).ToArray());
     }
 }

@@ -7,6 +7,9 @@ public enum ChatRole
     Developer,
     User,
     Assistant,
+
+    /// <summary>A tool's result, answering one of the previous assistant message's calls.</summary>
+    Tool,
 }
 
 public abstract record ChatContentPart;
@@ -19,6 +22,12 @@ public sealed record ImagePart(int ImageIndex) : ChatContentPart;
 /// <summary>The engine's view of one message; the API maps its wire DTOs onto this.</summary>
 public sealed record ChatMessage(ChatRole Role, IReadOnlyList<ChatContentPart> Parts)
 {
+    /// <summary>An assistant message's tool calls, rendered after its text.</summary>
+    public IReadOnlyList<ToolCallSpec> ToolCalls { get; init; } = [];
+
+    /// <summary>A tool message's function name, when the caller's conversation names it (from the matching call).</summary>
+    public string? ToolName { get; init; }
+
     public static ChatMessage FromText(ChatRole role, string text) => new(role, [new TextPart(text)]);
 
     internal bool IsSystemLike => Role is ChatRole.System or ChatRole.Developer;

@@ -14,13 +14,17 @@ internal static class ConversationValidator
                 throw new ChatTemplateException(
                     $"Message {i} ({message.Role}) comes after the conversation started; system and developer messages must come first.");
             conversationStarted |= !message.IsSystemLike;
+            if (message.Role == ChatRole.Tool && (i == 0 || messages[i - 1].Role is not (ChatRole.Assistant or ChatRole.Tool)))
+                throw new ChatTemplateException($"Message {i} (Tool) does not follow an assistant message's tool calls.");
+            if (message.ToolCalls.Count > 0 && message.Role != ChatRole.Assistant)
+                throw new ChatTemplateException($"Message {i} ({message.Role}) has tool calls; only assistant messages make them.");
             if (message.Role != ChatRole.User && message.Parts.OfType<ImagePart>().Any())
                 throw new ChatTemplateException($"Message {i} ({message.Role}) has an image part; images are only supported in user messages.");
         }
         if (!conversationStarted) throw new ChatTemplateException("The conversation has only system or developer messages; it needs a user message.");
-        if (addGenerationPrompt && messages[^1].Role != ChatRole.User)
+        if (addGenerationPrompt && messages[^1].Role is not (ChatRole.User or ChatRole.Tool))
             throw new ChatTemplateException(
-                $"The last message ({messages.Count - 1}) is from {messages[^1].Role}; a generation prompt needs the conversation to end with a user message.");
+                $"The last message ({messages.Count - 1}) is from {messages[^1].Role}; a generation prompt needs the conversation to end with a user or tool message.");
         ValidateImageIndices(messages);
     }
 

@@ -18,8 +18,14 @@ internal sealed class MptChatTemplate : IChatTemplate
         foreach (var token in format.RequiredTokens) RequireSingleToken(token);
         _leadingBosId = format.LeadingBosToken is null ? null : RequireSingleToken(format.LeadingBosToken);
         var eos = tokenizer.EosTokenId ?? tokenizer.TokenToId(format.EosFallbackToken);
-        StopTokenIds = new[] { RequireSingleToken(format.Separator), eos }.OfType<int>().Distinct().ToList();
+        // Llama 3.1 ends a turn that expects a tool result with <|eom_id|>: it stops generation like <|eot_id|>.
+        var endOfMessage = format.Tools == ToolDialect.Llama31Json ? OptionalSingleToken(ConversationFormat.LlamaEndOfMessage) : null;
+        StopTokenIds = new[] { RequireSingleToken(format.Separator), eos, endOfMessage }.OfType<int>().Distinct().ToList();
+        ToolCallFormat = ConversationLayout.CallFormat(format.Tools,
+            format.Tools == ToolDialect.Llama31Json ? OptionalSingleToken(ConversationFormat.LlamaPythonTag) : null);
     }
+
+    public ToolCallFormat ToolCallFormat { get; }
 
     public string ModelType => _format.ModelType;
 
@@ -27,15 +33,15 @@ internal sealed class MptChatTemplate : IChatTemplate
 
     public IReadOnlyList<int> StopTokenIds { get; }
 
-    public string RenderText(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true) =>
-        string.Concat(ConversationLayout.Build(_format, messages, addGenerationPrompt).Select(piece => piece switch
+    public string RenderText(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true, IReadOnlyList<ToolSpec>? tools = null) =>
+        string.Concat(ConversationLayout.Build(_format, messages, addGenerationPrompt, tools).Select(piece => piece switch
         {
             TemplateText text => text.Text,
             _ => ConversationFormat.ImageText,
         }));
 
-    public PromptTokens RenderPrompt(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true) =>
-        Tokenize(ConversationLayout.Build(_format, messages, addGenerationPrompt)).Tokens;
+    public PromptTokens RenderPrompt(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true, IReadOnlyList<ToolSpec>? tools = null) =>
+        Tokenize(ConversationLayout.Build(_format, messages, addGenerationPrompt, tools)).Tokens;
 
     public TrainingTokens RenderTraining(IReadOnlyList<ChatMessage> messages)
     {
@@ -89,6 +95,10 @@ internal sealed class MptChatTemplate : IChatTemplate
         }
         if (run is not null) yield return run;
     }
+
+    /// <summary>The id of a token some checkpoints of the family declare (Llama 3.1 has &lt;|python_tag|&gt;, 3.0 not).</summary>
+    private int? OptionalSingleToken(string token) =>
+        _tokenizer.TokenToId(token) is int id && _tokenizer.Encode(token) is [var encoded] && encoded == id ? id : null;
 
     private int RequireSingleToken(string token)
     {

@@ -36,7 +36,7 @@ public class ChatTemplateErrorTests
     {
         var error = Assert.Throws<ChatTemplateException>(() => Template.RenderPrompt(
             [User(new TextPart("Hi")), ChatMessage.FromText(ChatRole.Assistant, "Hello")]));
-        Assert.Equal("The last message (1) is from Assistant; a generation prompt needs the conversation to end with a user message.", error.Message);
+        Assert.Equal("The last message (1) is from Assistant; a generation prompt needs the conversation to end with a user or tool message.", error.Message);
     }
 
     [Fact]

@@ -1,0 +1,35 @@
+using System.Runtime.CompilerServices;
+
+namespace FlorenceVL.Engine.Constrained;
+
+/// <summary>
+/// Per vocabulary and trigger, the first-step mask of tokens that do not open a tool call: every id except the
+/// text tokens whose first non-space byte is the trigger byte (those are allowed only where the call grammar
+/// allows them). Computed once per vocabulary and trigger.
+/// </summary>
+internal static class FirstTokenMasks
+{
+    private static readonly ConditionalWeakTable<TokenVocabulary, Dictionary<OutputTrigger, uint[]>> Masks = new();
+
+    public static uint[] FreeTextMask(TokenVocabulary vocabulary, OutputTrigger trigger)
+    {
+        var byTrigger = Masks.GetValue(vocabulary, _ => []);
+        lock (byTrigger)
+        {
+            if (byTrigger.TryGetValue(trigger, out var cached)) return cached;
+            var mask = new uint[vocabulary.MaskWords];
+            for (var id = 0; id < vocabulary.VocabSize; id++)
+                if (!OpensCall(vocabulary, id, trigger.Byte) && id != trigger.TokenId)
+                    mask[id >> 5] |= 1u << (id & 31);
+            byTrigger[trigger] = mask;
+            return mask;
+        }
+    }
+
+    public static bool OpensCall(TokenVocabulary vocabulary, int tokenId, byte triggerByte)
+    {
+        foreach (var b in vocabulary.TextBytes(tokenId))
+            if (b != (byte)' ') return b == triggerByte;
+        return false;
+    }
+}
