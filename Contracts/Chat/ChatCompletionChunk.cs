@@ -38,4 +38,7 @@ public sealed record ChunkDelta
 {
     public string? Role { get; init; }
     public string? Content { get; init; }
+
+    /// <summary>Pieces of tool calls, by call index.</summary>
+    public IReadOnlyList<ToolCallDelta>? ToolCalls { get; init; }
 }

@@ -37,6 +37,18 @@ public sealed record ChatCompletionRequest
     /// <summary>Free-form tags; accepted and ignored.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
+    /// <summary>text (default), json_object or json_schema: the output is constrained to parse (and to validate).</summary>
+    public ResponseFormat? ResponseFormat { get; init; }
+
+    /// <summary>Functions the model may call.</summary>
+    public IReadOnlyList<ToolDefinition>? Tools { get; init; }
+
+    /// <summary>none, auto (the default with tools), required, or a named function.</summary>
+    public ToolChoice? ToolChoice { get; init; }
+
+    /// <summary>Whether one answer may hold several calls (default true); only where the model's call format allows it.</summary>
+    public bool? ParallelToolCalls { get; init; }
+
     /// <summary>Extension (vLLM vocabulary): sample from the k most likely tokens only.</summary>
     public int? TopK { get; init; }
 

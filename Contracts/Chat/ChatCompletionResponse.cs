@@ -39,6 +39,9 @@ public sealed record AssistantMessage
     /// <summary>Always null: this server never refuses through the model; OpenAI sends the key regardless.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Refusal { get; init; }
+
+    /// <summary>The calls of a "tool_calls" finish; absent otherwise.</summary>
+    public IReadOnlyList<ToolCall>? ToolCalls { get; init; }
 }
 
 public static class FinishReasons
@@ -48,12 +51,18 @@ public static class FinishReasons
 
     /// <summary>max_tokens (or the context window) was reached.</summary>
     public const string Length = "length";
+
+    /// <summary>The answer is one or more tool calls.</summary>
+    public const string ToolCalls = "tool_calls";
 }
 
 public static class CompletionIds
 {
     /// <summary>A fresh id in OpenAI's form: "chatcmpl-" and 29 alphanumeric characters.</summary>
     public static string NewChatCompletionId() => "chatcmpl-" + RandomAlphanumeric(29);
+
+    /// <summary>A fresh tool call id: "call_" and 24 alphanumeric characters.</summary>
+    public static string NewToolCallId() => "call_" + RandomAlphanumeric(24);
 
     private static string RandomAlphanumeric(int length) =>
         System.Security.Cryptography.RandomNumberGenerator.GetString(

@@ -16,6 +16,12 @@ public sealed record ChatMessage
     /// <summary>An earlier assistant refusal, echoed back by clients; accepted and ignored.</summary>
     public string? Refusal { get; init; }
 
+    /// <summary>An assistant message's calls, echoed back by the client.</summary>
+    public IReadOnlyList<ToolCall>? ToolCalls { get; init; }
+
+    /// <summary>A tool message's answer to this call id of the previous assistant message.</summary>
+    public string? ToolCallId { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? UnrecognizedFields { get; set; }
 }

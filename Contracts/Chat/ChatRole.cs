@@ -8,7 +8,10 @@ public static class ChatRole
     public const string User = "user";
     public const string Assistant = "assistant";
 
-    public static bool IsSupported(string role) => role is System or Developer or User or Assistant;
+    /// <summary>A tool's result, answering an assistant message's call by its id.</summary>
+    public const string Tool = "tool";
+
+    public static bool IsSupported(string role) => role is System or Developer or User or Assistant or Tool;
 
     /// <summary>Instruction roles: OpenAI treats developer as the newer name of system.</summary>
     public static bool IsInstruction(string role) => role is System or Developer;

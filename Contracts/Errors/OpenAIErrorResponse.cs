@@ -42,6 +42,7 @@ public static class OpenAIErrorCodes
     public const string UnsupportedValue = "unsupported_value";
     public const string EmptyArray = "empty_array";
     public const string ArrayAboveMaxLength = "array_above_max_length";
+    public const string StringAboveMaxLength = "string_above_max_length";
     public const string IntegerBelowMinValue = "integer_below_min_value";
     public const string IntegerAboveMaxValue = "integer_above_max_value";
     public const string DecimalBelowMinValue = "decimal_below_min_value";

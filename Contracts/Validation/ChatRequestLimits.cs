@@ -5,4 +5,7 @@ public sealed record ChatRequestLimits
 {
     /// <summary>Most choices one request may ask for ("n").</summary>
     public int MaxChoices { get; init; } = 16;
+
+    /// <summary>Largest response_format schema, and largest tools array, in bytes of JSON.</summary>
+    public int MaxSchemaBytes { get; init; } = 65536;
 }

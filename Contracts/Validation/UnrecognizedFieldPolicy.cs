@@ -17,16 +17,11 @@ internal static class UnrecognizedFieldPolicy
     /// <summary>OpenAI request parameters we recognise but do not implement, with the values that are harmless.</summary>
     private static readonly Dictionary<string, Harmless> RequestParameters = new()
     {
-        ["tools"] = OnlyNull,
-        ["tool_choice"] = v => IsString(v, "none"),
+        // The deprecated forms of tools and tool_choice: clients send tools today.
         ["functions"] = OnlyNull,
         ["function_call"] = v => IsString(v, "none"),
-        // Meaningless without tools, and the OpenAI SDKs may send it on their own.
-        ["parallel_tool_calls"] = v => v.ValueKind is JsonValueKind.True or JsonValueKind.False,
         ["audio"] = OnlyNull,
         ["modalities"] = v => v.ValueKind == JsonValueKind.Array && v.EnumerateArray().All(m => IsString(m, "text")),
-        ["response_format"] = v => v.ValueKind == JsonValueKind.Object && v.TryGetProperty("type", out var t) && IsString(t, "text")
-                                  && v.EnumerateObject().Count() == 1,
         ["logit_bias"] = v => v.ValueKind == JsonValueKind.Object && !v.EnumerateObject().Any(),
         ["prediction"] = OnlyNull,
         ["reasoning_effort"] = OnlyNull,
@@ -40,9 +35,7 @@ internal static class UnrecognizedFieldPolicy
 
     private static readonly Dictionary<string, Harmless> MessageParameters = new()
     {
-        ["tool_calls"] = v => v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 0,
         ["function_call"] = OnlyNull,
-        ["tool_call_id"] = OnlyNull,
         ["audio"] = OnlyNull,
     };
 
