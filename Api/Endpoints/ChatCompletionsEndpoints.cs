@@ -40,10 +40,10 @@ public static class ChatCompletionsEndpoints
         {
             var generation = await engine.StartAsync(prepared.Generation!, cancellationToken);
             if (request.IsStreaming)
-                return TypedResults.ServerSentEvents(ChatCompletionStream.ChunksAsync(generation, context, logger, cancellationToken));
+                return TypedResults.ServerSentEvents(ChatCompletionStream.ChunksAsync(generation, context, prepared.Plan, logger, cancellationToken));
             await using (generation)
                 return TypedResults.Json(
-                    await ChatResponseMapper.CollectAsync(generation, context, request.Logprobs == true, cancellationToken),
+                    await ChatResponseMapper.CollectAsync(generation, context, prepared.Plan, request.Logprobs == true, cancellationToken),
                     ContractsJsonContext.Default.ChatCompletionResponse);
         }
         catch (Exception e) when (ExceptionReplies.ForClient(e) is { } reply)

@@ -40,6 +40,8 @@ public static class FlorenceVLServices
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton<EngineReadyFilter>();
+        // Compiled grammars by schema hash, shared by every request (structured outputs and tool calls).
+        services.AddSingleton(new FlorenceVL.Engine.Constrained.GrammarCache());
         services.AddSingleton<ChatRequestPreparer>();
         services.AddSingleton<ImageResolver>();
         services.AddRemoteImages();

@@ -4,6 +4,7 @@ using FlorenceVL.Api.Options;
 using FlorenceVL.Contracts.Chat;
 using FlorenceVL.Contracts.Errors;
 using FlorenceVL.Contracts.Validation;
+using FlorenceVL.Engine.Constrained;
 using FlorenceVL.Engine.Serving;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,9 @@ namespace FlorenceVL.Api.Mapping;
 /// <summary>A request ready for the engine, or the reply that refuses it.</summary>
 public sealed record PreparedChat(ChatCompletionRequest? Request, GenerationRequest? Generation, OpenAIErrorReply? Error)
 {
+    /// <summary>How the choices' text reads back (content or tool calls).</summary>
+    public OutputPlan Plan { get; init; } = OutputPlan.Content;
+
     public static PreparedChat Refuse(OpenAIErrorReply error) => new(null, null, error);
 }
 
@@ -20,9 +24,13 @@ public sealed record PreparedChat(ChatCompletionRequest? Request, GenerationRequ
 /// step that sees HTTP) and <see cref="PrepareAsync"/> (validate, model check, message mapping, image resolution) on
 /// the typed request. Each step answers the client's mistakes with a reply, never an exception.
 /// </summary>
-public sealed class ChatRequestPreparer(ImageResolver images, IOptions<LimitsOptions> limits)
+public sealed class ChatRequestPreparer(ImageResolver images, GrammarCache grammars, IOptions<LimitsOptions> limits)
 {
-    private readonly ChatRequestValidator _validator = new(new ChatRequestLimits { MaxChoices = limits.Value.MaxChoices });
+    private readonly ChatRequestValidator _validator = new(new ChatRequestLimits
+    {
+        MaxChoices = limits.Value.MaxChoices,
+        MaxSchemaBytes = limits.Value.MaxSchemaBytes,
+    });
 
     /// <summary>The parsed request, or the reply that refuses the body (too large, not JSON, wrong value kinds).</summary>
     public async Task<ParsedChat> ReadAsync(HttpRequest http, CancellationToken cancellationToken)
@@ -44,8 +52,14 @@ public sealed class ChatRequestPreparer(ImageResolver images, IOptions<LimitsOpt
         try
         {
             var messages = MessageMapper.Map(request.Messages!, limits.Value.MaxImagesPerRequest);
+            var output = StructuredOutputMapper.Map(request, model.ToolCalls, grammars);
             var imageBytes = await images.ResolveAsync(messages.Images, cancellationToken);
-            return new PreparedChat(request, new GenerationRequest(messages.Messages, imageBytes, SamplingMapper.Map(request)), null);
+            var generation = new GenerationRequest(messages.Messages, imageBytes, SamplingMapper.Map(request))
+            {
+                Tools = output.Tools,
+                Output = output.Constraint,
+            };
+            return new PreparedChat(request, generation, null) { Plan = output.Plan };
         }
         catch (OpenAIRequestException e)
         {

@@ -8,7 +8,7 @@ namespace FlorenceVL.Api.Mapping;
 public static class ChatResponseMapper
 {
     public static async Task<ChatCompletionResponse> CollectAsync(
-        IGeneration generation, CompletionContext context, bool withLogprobs, CancellationToken cancellationToken)
+        IGeneration generation, CompletionContext context, OutputPlan plan, bool withLogprobs, CancellationToken cancellationToken)
     {
         var texts = Enumerable.Range(0, context.NumChoices).Select(_ => new StringBuilder()).ToArray();
         var logprobs = Enumerable.Range(0, context.NumChoices).Select(_ => new List<TokenLogprob>()).ToArray();
@@ -26,6 +26,9 @@ public static class ChatResponseMapper
                     break;
             }
         }
+        var messages = Enumerable.Range(0, context.NumChoices)
+            .Select(i => ChoiceMessage.Read(plan, texts[i].ToString(), finished[i]?.Reason ?? Engine.Inference.FinishReason.Abort))
+            .ToList();
         return new ChatCompletionResponse
         {
             Id = context.Id,
@@ -35,9 +38,9 @@ public static class ChatResponseMapper
             Choices = Enumerable.Range(0, context.NumChoices).Select(i => new ChatChoice
             {
                 Index = i,
-                Message = new AssistantMessage { Content = texts[i].ToString() },
+                Message = messages[i].ToAssistantMessage(),
                 Logprobs = withLogprobs ? new ChoiceLogprobs { Content = logprobs[i] } : null,
-                FinishReason = FinishReasonMapper.Map(finished[i]?.Reason ?? Engine.Inference.FinishReason.Abort),
+                FinishReason = messages[i].FinishReason,
             }).ToList(),
             Usage = UsageMapper.Map(generation, finished.OfType<ChoiceFinished>()),
         };

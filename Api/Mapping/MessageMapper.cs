@@ -15,8 +15,19 @@ public static class MessageMapper
     {
         var images = new List<ImageReference>();
         var mapped = new List<EngineText.ChatMessage>(messages.Count);
+        // Tool results name their function from the call they answer, which the template may show to the model.
+        var callNames = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < messages.Count; i++)
-            mapped.Add(new EngineText.ChatMessage(Role(messages[i].Role!), Parts(messages[i].Content, $"messages[{i}]", images)));
+        {
+            var message = messages[i];
+            var calls = (message.ToolCalls ?? []).Select(c => new EngineText.ToolCallSpec(c.Id!, c.Function!.Name!, c.Function.Arguments!)).ToList();
+            foreach (var call in calls) callNames[call.Id] = call.Name;
+            mapped.Add(new EngineText.ChatMessage(Role(message.Role!), Parts(message.Content, $"messages[{i}]", images))
+            {
+                ToolCalls = calls,
+                ToolName = message.ToolCallId is { } id && callNames.TryGetValue(id, out var name) ? name : null,
+            });
+        }
         if (images.Count > maxImages)
             throw OpenAIRequestException.Invalid(
                 $"This request has {images.Count} images; this server accepts at most {maxImages} per request.",
@@ -29,6 +40,7 @@ public static class MessageMapper
         ChatRole.System => EngineText.ChatRole.System,
         ChatRole.Developer => EngineText.ChatRole.Developer,
         ChatRole.User => EngineText.ChatRole.User,
+        ChatRole.Tool => EngineText.ChatRole.Tool,
         _ => EngineText.ChatRole.Assistant,
     };
 

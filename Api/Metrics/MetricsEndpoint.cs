@@ -50,5 +50,11 @@ public static class MetricsEndpoint
             .Histogram("florencevl_vision_seconds", "Vision tower time per step that encoded images.", metrics.VisionSeconds)
             .Histogram("florencevl_step_seconds", "Engine step duration.", metrics.StepSeconds);
         FeatureStoreMetricsText.Write(text, metrics.FeatureStore);
+        var constraints = metrics.Constraints;
+        text.Counter("florencevl_constrained_masks_total", "Token masks computed for structured outputs and tool calls.", constraints.NumMasks)
+            .Counter("florencevl_constrained_mask_seconds_total", "Time spent computing and applying those masks.",
+                constraints.MaskTicks / (double)System.Diagnostics.Stopwatch.Frequency)
+            .Counter("florencevl_constrained_empty_masks_total", "Masks that allowed no token (a grammar fault; stays 0).", constraints.EmptyMasks)
+            .Counter("florencevl_constrained_refused_tokens_total", "Sampled tokens the grammar refused (a grammar fault; stays 0).", constraints.RefusedTokens);
     }
 }

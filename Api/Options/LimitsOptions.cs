@@ -25,4 +25,11 @@ public sealed class LimitsOptions
     /// <summary>Most choices ("n") per request.</summary>
     [Range(1, 128, ErrorMessage = "FlorenceVL:Limits:MaxChoices must be between 1 and 128.")]
     public int MaxChoices { get; set; } = 16;
+
+    /// <summary>
+    /// Largest response_format schema, and largest sum of tools' parameter schemas, in bytes of JSON. A schema is
+    /// compiled into a grammar once per distinct schema; the limit bounds that work and the compiled grammar's size.
+    /// </summary>
+    [Range(256, 16 * 1024 * 1024, ErrorMessage = "FlorenceVL:Limits:MaxSchemaBytes must be between 256 bytes and 16 MiB.")]
+    public int MaxSchemaBytes { get; set; } = 65536;
 }

@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Constrained;
 using FlorenceVL.Engine.Diagnostics;
 using FlorenceVL.Engine.FeatureStore;
 using FlorenceVL.Engine.Inference;
@@ -29,6 +30,9 @@ public sealed class EngineMetrics
 
     /// <summary>Feature store tiers: hits and misses per tier, bytes, operation latency, breaker state.</summary>
     public FeatureStoreMetrics FeatureStore { get; } = new();
+
+    /// <summary>Constrained decoding's masks and grammar faults (the runner's counters).</summary>
+    public ConstraintStats Constraints { get; internal set; } = new();
 
     public Histogram TimeToFirstToken { get; } = new(Histogram.LatencyBuckets);
     public Histogram TimePerOutputToken { get; } = new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);

@@ -33,7 +33,11 @@ public sealed record GenerationRequest(IReadOnlyList<ChatMessage> Messages, IRea
 }
 
 /// <summary>What the server says about its model (for /v1/models and limits).</summary>
-public sealed record ModelDescriptor(string Id, string ModelType, int MaxModelLen, int NumVisualTokensPerImage, DateTimeOffset LoadedAt);
+public sealed record ModelDescriptor(string Id, string ModelType, int MaxModelLen, int NumVisualTokensPerImage, DateTimeOffset LoadedAt)
+{
+    /// <summary>How the model writes tool calls (its chat template's format), for the call grammar and the parser.</summary>
+    public ToolCallFormat ToolCalls { get; init; } = ToolCallFormat.Phi3;
+}
 
 /// <summary>One running request. Disposing it (or cancelling the token passed to <see cref="ReadAllAsync"/>) aborts it and frees its KV blocks.</summary>
 public interface IGeneration : IAsyncDisposable

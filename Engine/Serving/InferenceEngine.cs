@@ -32,7 +32,11 @@ public sealed class InferenceEngine : IInferenceEngine, IDisposable
         _features = new FeatureTiers(featureStore, featureStore is null ? default : TowerFingerprint.Of(loaded.Model), options.FeatureStore, Metrics.FeatureStore);
         _core = EngineCoreBuilder.Build(loaded, options, _features.MarkEvicted, _features.HasSharedStore ? new FeatureStoreSink(_features) : null);
         Model = new ModelDescriptor(options.ServedModelName ?? Path.GetFileName(Path.GetFullPath(options.ModelPath).TrimEnd('/')),
-            loaded.Config.ModelType, _core.Scheduler.Config.MaxModelLen, loaded.Config.NumVisualTokens, DateTimeOffset.UtcNow);
+            loaded.Config.ModelType, _core.Scheduler.Config.MaxModelLen, loaded.Config.NumVisualTokens, DateTimeOffset.UtcNow)
+        {
+            ToolCalls = loaded.Template.ToolCallFormat,
+        };
+        Metrics.Constraints = _core.Runner.ConstraintStats;
         _thread = new Thread(Loop) { IsBackground = true, Name = "florencevl-engine" };
     }
 

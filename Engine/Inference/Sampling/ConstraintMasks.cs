@@ -12,7 +12,8 @@ namespace FlorenceVL.Engine.Inference.Sampling;
 /// </summary>
 internal static class ConstraintMasks
 {
-    private static readonly Tensor BitShifts = arange(32, dtype: ScalarType.Int32);
+    // Detached: the first use may come inside a step's dispose scope, which would otherwise free it.
+    private static readonly Tensor BitShifts = arange(32, dtype: ScalarType.Int32).view(1, 1, 32).DetachFromDisposeScope();
 
     /// <param name="logits">[rows, vocab], the step's own tensor (modified in place).</param>
     public static void Apply(Tensor logits, IReadOnlyList<ISequenceConstraint?> constraints, ConstraintStats stats)
@@ -41,7 +42,7 @@ internal static class ConstraintMasks
         {
             using var scope = NewDisposeScope();
             var bits = tensor(MemoryMarshal.Cast<uint, int>(packed).ToArray(), [constraints.Count, words, 1])
-                .bitwise_right_shift(BitShifts.view(1, 1, 32)).bitwise_and(1)
+                .bitwise_right_shift(BitShifts).bitwise_and(1)
                 .view(constraints.Count, words * 32).narrow(1, 0, vocab);
             logits.masked_fill_(bits.eq(0).to(logits.device), float.NegativeInfinity);
         }
