@@ -6,6 +6,6 @@ public sealed record ChatRequestLimits
     /// <summary>Most choices one request may ask for ("n").</summary>
     public int MaxChoices { get; init; } = 16;
 
-    /// <summary>Largest response_format schema, and largest tools array, in bytes of JSON.</summary>
+    /// <summary>Largest response_format schema, and largest sum of the tools' parameters schemas, in bytes of JSON.</summary>
     public int MaxSchemaBytes { get; init; } = 65536;
 }

@@ -28,6 +28,8 @@ public sealed class ChatRequestValidator(ChatRequestLimits limits)
         ValidateStop(errors, request.Stop);
         ValidateStreaming(errors, request);
         ValidateBookkeeping(errors, request);
+        ResponseFormatValidator.Validate(errors, request, limits.MaxSchemaBytes);
+        ToolsValidator.Validate(errors, request, limits.MaxSchemaBytes);
         UnrecognizedFieldPolicy.CheckRequest(errors, request.UnrecognizedFields);
         return errors;
     }

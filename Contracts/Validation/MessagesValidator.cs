@@ -3,10 +3,13 @@ using FlorenceVL.Contracts.Errors;
 
 namespace FlorenceVL.Contracts.Validation;
 
-/// <summary>The "messages" half of <see cref="ChatRequestValidator"/>: roles, content forms and parts.</summary>
+/// <summary>
+/// The "messages" half of <see cref="ChatRequestValidator"/>: roles, content forms and parts; tool calls and their
+/// results are left to <see cref="ToolMessagesValidator"/>.
+/// </summary>
 internal static class MessagesValidator
 {
-    private const string SupportedRoles = "'system', 'developer', 'user', and 'assistant'";
+    private const string SupportedRoles = "'system', 'developer', 'user', 'assistant', and 'tool'";
 
     public static void Validate(List<RequestError> errors, IReadOnlyList<ChatMessage>? messages)
     {
@@ -24,6 +27,7 @@ internal static class MessagesValidator
         }
         for (var i = 0; i < messages.Count; i++)
             ValidateMessage(errors, JsonPath.Item("messages", i), messages[i]);
+        ToolMessagesValidator.ValidateSequence(errors, messages);
     }
 
     private static void ValidateMessage(List<RequestError> errors, string path, ChatMessage? message)
@@ -44,10 +48,12 @@ internal static class MessagesValidator
         {
             errors.Add(new RequestError(
                 $"Invalid value for '{rolePath}': '{message.Role}'. Supported values are: {SupportedRoles}.", rolePath,
-                message.Role is "tool" or "function" ? OpenAIErrorCodes.UnsupportedValue : OpenAIErrorCodes.InvalidValue));
+                // "function" is OpenAI's deprecated role for results, replaced by "tool".
+                message.Role is "function" ? OpenAIErrorCodes.UnsupportedValue : OpenAIErrorCodes.InvalidValue));
             return;
         }
         ValidateContent(errors, path, message.Role, message.Content);
+        ToolMessagesValidator.ValidateFields(errors, path, message);
     }
 
     private static void ValidateContent(List<RequestError> errors, string messagePath, string role, MessageContent? content)

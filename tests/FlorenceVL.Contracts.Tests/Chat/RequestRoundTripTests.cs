@@ -141,9 +141,9 @@ public class RequestRoundTripTests
     [Fact]
     public void Unknown_fields_are_kept_rather_than_dropped()
     {
-        var request = Parse.Request("""{"model":"m","messages":[{"role":"user","content":"x","foo":1}],"tools":[{"type":"function"}]}""");
+        var request = Parse.Request("""{"model":"m","messages":[{"role":"user","content":"x","foo":1}],"functions":[{"name":"f"}]}""");
 
-        Assert.Equal(["tools"], request.UnrecognizedFields!.Keys);
+        Assert.Equal(["functions"], request.UnrecognizedFields!.Keys);
         Assert.Equal(["foo"], request.Messages![0].UnrecognizedFields!.Keys);
     }
 }

@@ -8,14 +8,11 @@ public class UnrecognizedFieldTests
         $$"""{"model":"m","messages":[{"role":"user","content":"Hi"}],{{field}}}""";
 
     [Theory]
-    [InlineData("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]", "tools")]
-    [InlineData("\"tool_choice\":\"auto\"", "tool_choice")]
     [InlineData("\"functions\":[{\"name\":\"f\"}]", "functions")]
     [InlineData("\"function_call\":\"auto\"", "function_call")]
+    [InlineData("\"function_call\":{\"name\":\"f\"}", "function_call")]
     [InlineData("\"audio\":{\"voice\":\"alloy\",\"format\":\"wav\"}", "audio")]
     [InlineData("\"modalities\":[\"text\",\"audio\"]", "modalities")]
-    [InlineData("\"response_format\":{\"type\":\"json_object\"}", "response_format")]
-    [InlineData("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}", "response_format")]
     [InlineData("\"logit_bias\":{\"50256\":-100}", "logit_bias")]
     [InlineData("\"prediction\":{\"type\":\"content\",\"content\":\"x\"}", "prediction")]
     [InlineData("\"reasoning_effort\":\"low\"", "reasoning_effort")]
@@ -61,14 +58,23 @@ public class UnrecognizedFieldTests
         Assert.Equal($"Unknown parameter: '{param}'.", error.Message);
     }
 
+    [Theory]
+    [InlineData("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]")]
+    [InlineData("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"tool_choice\":\"auto\"")]
+    [InlineData("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}")]
+    public void Tools_and_response_formats_are_declared_parameters_now(string field)
+    {
+        Assert.Empty(Parse.Errors(WithField(field)));
+    }
+
     [Fact]
-    public void Assistant_tool_calls_are_refused_at_the_message()
+    public void The_deprecated_function_call_of_a_message_is_still_refused()
     {
         var error = Assert.Single(Parse.Errors("""
             {"model":"m","messages":[{"role":"user","content":"Hi"},
-              {"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]}]}
+              {"role":"assistant","content":null,"function_call":{"name":"f","arguments":"{}"}}]}
             """));
 
-        Assert.Equal(("messages[1].tool_calls", OpenAIErrorCodes.UnsupportedParameter), (error.Param, error.Code));
+        Assert.Equal(("messages[1].function_call", OpenAIErrorCodes.UnsupportedParameter), (error.Param, error.Code));
     }
 }
