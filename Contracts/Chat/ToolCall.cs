@@ -8,7 +8,7 @@ public sealed record ToolCall
 {
     /// <summary>"call_" and a unique suffix; see <see cref="CompletionIds.NewToolCallId"/>.</summary>
     public string? Id { get; init; }
-    public string? Type { get; init; } = ToolTypes.Function;
+    public string? Type { get; init; }
     public FunctionCall? Function { get; init; }
 
     [JsonExtensionData]

@@ -24,7 +24,7 @@ public class ChatCompletionsHandlerTests
         var limits = Microsoft.Extensions.Options.Options.Create(new LimitsOptions());
         var remote = Microsoft.Extensions.Options.Options.Create(new RemoteImageOptions());
         var fetcher = new RemoteImageFetcher(new NoHttpClients(), new HostGuard(remote), remote, limits);
-        return new ChatRequestPreparer(new ImageResolver(fetcher, limits), limits);
+        return new ChatRequestPreparer(new ImageResolver(fetcher, limits), new FlorenceVL.Engine.Constrained.GrammarCache(), limits);
     }
 
     private static ChatCompletionRequest Request(string model = "fake-model", string extra = "")
