@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Configuration;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Modeling.KvCache;
 using static TorchSharp.torch;
@@ -36,9 +37,19 @@ internal static class EngineCoreBuilder
         }
     }
 
-    /// <summary>The context length: the option, else the model's positions capped at 4,096, and never more than the pool holds.</summary>
-    public static int MaxModelLen(LoadedModel loaded, EngineOptions options, PagedKvCache cache) =>
-        Math.Min(options.MaxModelLen ?? Math.Min(loaded.Config.Text.MaxPositionEmbeddings, 4096), cache.NumBlocks * cache.BlockSize);
+    /// <summary>
+    /// The context length: the option, else the model's positions capped at 4,096, and never more than the pool holds.
+    /// More than the model's positions is refused at start-up (as vLLM does): the rotary tables end there, and a
+    /// request past them would fail mid-generation instead.
+    /// </summary>
+    public static int MaxModelLen(LoadedModel loaded, EngineOptions options, PagedKvCache cache)
+    {
+        var positions = loaded.Config.Text.MaxPositionEmbeddings;
+        if (options.MaxModelLen > positions)
+            throw new ModelConfigException(
+                $"MaxModelLen {options.MaxModelLen} is more than the model's max_position_embeddings ({positions}); set it to at most {positions}.");
+        return Math.Min(options.MaxModelLen ?? Math.Min(positions, 4096), cache.NumBlocks * cache.BlockSize);
+    }
 
     private static SchedulerConfig SchedulerConfigFor(LoadedModel loaded, EngineOptions options, PagedKvCache cache, int encoderBudget) =>
         new(options.MaxNumSeqs, options.MaxNumBatchedTokens, options.BlockSize, cache.NumBlocks, MaxModelLen(loaded, options, cache),

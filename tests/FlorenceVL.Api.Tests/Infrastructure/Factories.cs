@@ -62,3 +62,44 @@ public sealed class SlowLoadingFactory : ApiFactory
         }
     }
 }
+
+/// <summary>
+/// The random-weight test model with room for tool definitions, which take a few hundred of its 1,024-piece
+/// vocabulary's tokens: a copy whose config declares 1,024 positions instead of 256 (its LongRoPE tables extend; the
+/// weights are the same random ones, so nothing about answers changes but the room).
+/// </summary>
+public sealed class LongContextFactory : ApiFactory
+{
+    public const int MaxSchemaBytes = 4096;
+
+    private readonly string _folder = CopyWithPositions(1024);
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["FlorenceVL:Model:Path"] = _folder,
+        ["FlorenceVL:Limits:MaxSchemaBytes"] = MaxSchemaBytes.ToString(),
+    };
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try { Directory.Delete(Path.GetDirectoryName(_folder)!, recursive: true); } catch (IOException) { }
+    }
+
+    private static string CopyWithPositions(int positions)
+    {
+        var source = Repository.Path("models", Model);
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("florencevl-long-").FullName, Model);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(folder, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target); // follows the weights' link to the fixture
+        }
+        var config = Path.Combine(folder, "config.json");
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
+        node["max_position_embeddings"] = positions;
+        File.WriteAllText(config, node.ToJsonString());
+        return folder;
+    }
+}
