@@ -6,8 +6,10 @@ namespace FlorenceVL.Engine.Constrained;
 /// tool_choice "auto": the first token decides between a free text answer and a tool call. At the first step the
 /// mask allows every token that does not open a call (text, EOS) plus the tokens the call grammar allows, so a
 /// call, once begun, is always a valid one; after a call opens the grammar holds to the end, otherwise nothing is
-/// restricted. A call opens with <see cref="OutputTrigger.Byte"/> as the first non-space byte (Phi: '[' of the call
-/// array; Llama: '{' of its JSON call) or with the trigger token (Llama's &lt;|python_tag|&gt;).
+/// restricted. A call opens with <see cref="OutputTrigger.Byte"/> as the first non-whitespace byte (Phi: '[' of the call
+/// array; Llama: '{' of its JSON call) or with the trigger token (Llama's &lt;|python_tag|&gt;). Tokens of whitespace
+/// only leave the choice undecided, as the API decides on the text after leading whitespace: otherwise " " then "["
+/// would open a call that nothing constrains.
 /// </summary>
 internal sealed class TriggeredGrammarConstraint(GrammarMatcher matcher, OutputTrigger trigger, ConstraintStats stats) : ISequenceConstraint
 {
@@ -28,6 +30,8 @@ internal sealed class TriggeredGrammarConstraint(GrammarMatcher matcher, OutputT
                 matcher.FillMask(row);
                 var free = FirstTokenMasks.FreeTextMask(matcher.Vocabulary, trigger);
                 for (var w = 0; w < free.Length; w++) row[w] |= free[w];
+                // The trigger token is in neither mask (no text for the grammar, excluded from free text): allow it here.
+                if (trigger.TokenId is { } id && (uint)id < (uint)matcher.Vocabulary.VocabSize) row[id >> 5] |= 1u << (id & 31);
                 return true;
         }
     }
@@ -41,6 +45,8 @@ internal sealed class TriggeredGrammarConstraint(GrammarMatcher matcher, OutputT
     private Mode Decide(int tokenId)
     {
         if (tokenId == trigger.TokenId) return Mode.Grammar; // a control token: no text for the grammar
+        // Leading whitespace decides nothing; it is not fed to the grammar (JSON allows any before the document).
+        if (FirstTokenMasks.IsWhitespaceOnly(matcher.Vocabulary, tokenId)) return Mode.Undecided;
         if (!FirstTokenMasks.OpensCall(matcher.Vocabulary, tokenId, trigger.Byte)) return Mode.Free;
         _grammar.Accept(tokenId);
         return Mode.Grammar;
