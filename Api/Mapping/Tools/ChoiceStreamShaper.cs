@@ -16,6 +16,9 @@ public sealed class ChoiceStreamShaper(int index, OutputPlan plan)
 {
     private enum State { Content, NamedCall, Undecided, BufferedCalls }
 
+    /// <summary>What JSON (and so the engine's call trigger) counts as whitespace before a document; nothing else.</summary>
+    private static readonly char[] JsonWhitespace = [' ', '\t', '\n', '\r'];
+
     private readonly System.Text.StringBuilder _held = new();
     private readonly List<TokenLogprobInfo> _heldLogprobs = [];
     private State _state = plan.Calls switch
@@ -42,7 +45,7 @@ public sealed class ChoiceStreamShaper(int index, OutputPlan plan)
                 break;
             default:
                 Hold(delta);
-                var text = _held.ToString().TrimStart();
+                var text = _held.ToString().TrimStart(JsonWhitespace);
                 if (text.Length == 0) break;
                 if (text[0] == (char)plan.Format.OpeningByte)
                 {
