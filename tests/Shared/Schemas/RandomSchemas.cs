@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 
-namespace FlorenceVL.Engine.Tests.Constrained;
+namespace FlorenceVL.Tests.Shared;
 
 /// <summary>Random schemas from the supported subset (OpenAI strict mode plus type arrays, minItems/maxItems, $ref recursion).</summary>
-internal static class RandomSchemas
+public static class RandomSchemas
 {
     private static readonly string[] EnumStrings = ["red", "grün", "日本", "a\"b", "", "x y"];
 
