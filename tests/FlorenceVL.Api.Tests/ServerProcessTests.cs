@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -37,6 +38,33 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
         finally
         {
             File.Delete(image);
+        }
+    }
+
+    [Fact]
+    public async Task The_openai_npm_package_parses_a_json_schema_answer()
+    {
+        const string schema = """
+            {"type":"object","properties":{"kind":{"type":"string","enum":["circle","square"]},"filled":{"type":"boolean"},
+             "sides":{"type":"integer"}},"required":["kind","filled","sides"],"additionalProperties":false}
+            """;
+        var nodeFolder = Repository.Path("tests", "node");
+        Assert.True(Directory.Exists(Path.Combine(nodeFolder, "node_modules", "openai")),
+            "tests/node/node_modules is missing: run `npm ci` in tests/node (scripts/test.sh does).");
+
+        var run = await ExternalProgram.RunAsync("node",
+            ["parse-json-schema.mjs", Server.BaseAddress.ToString().TrimEnd('/'), ApiFactory.Model, schema], nodeFolder);
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        using var results = JsonDocument.Parse(run.StandardOutput);
+        Assert.Equal(3, results.RootElement.GetArrayLength());
+        foreach (var result in results.RootElement.EnumerateArray())
+        {
+            Assert.Equal("stop", result.GetProperty("finishReason").GetString());
+            var content = result.GetProperty("content").GetString();
+            StructuredOutputs.SchemaAssert.Valid(schema, content);
+            // The SDK's own parse of the answer is the same document.
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(content!), JsonNode.Parse(result.GetProperty("parsed").GetRawText())));
         }
     }
 
