@@ -25,6 +25,21 @@ public sealed class ChatCompletionDocumentation : IOperationFilter
          "stream":true,"stream_options":{"include_usage":true}}
         """;
 
+    private const string StructuredRequest = """
+        {"model":"florence-vl-shapes","messages":[{"role":"user","content":"Describe the shapes as JSON."}],"max_tokens":120,
+         "temperature":0,"response_format":{"type":"json_schema","json_schema":{"name":"shapes","strict":true,"schema":{
+          "type":"object","properties":{"count":{"type":"integer"},"shapes":{"type":"array","items":{"type":"object",
+          "properties":{"color":{"type":"string"},"shape":{"type":"string","enum":["circle","square","triangle"]}},
+          "required":["color","shape"],"additionalProperties":false}}},"required":["count","shapes"],"additionalProperties":false}}}}
+        """;
+
+    private const string ToolsRequest = """
+        {"model":"florence-vl-shapes","messages":[{"role":"user","content":"How many shapes are there?"}],"max_tokens":40,
+         "tools":[{"type":"function","function":{"name":"report_count","description":"Report how many shapes the picture has",
+          "parameters":{"type":"object","properties":{"count":{"type":"integer"}},"required":["count"],"additionalProperties":false}}}],
+         "tool_choice":"required"}
+        """;
+
     private const string Response = """
         {"id":"chatcmpl-AbCdEfGhIjKlMnOpQrStUvWxYz012","object":"chat.completion","created":1767225600,
          "model":"florence-vl-shapes","system_fingerprint":"fp_0123456789",
@@ -57,6 +72,8 @@ public sealed class ChatCompletionDocumentation : IOperationFilter
                         ["text"] = Example("A text conversation", TextRequest),
                         ["image"] = Example("An image as a data: URL", ImageRequest),
                         ["streaming"] = Example("Streaming with a final usage chunk", StreamingRequest),
+                        ["json_schema"] = Example("Structured output: the answer follows a JSON schema", StructuredRequest),
+                        ["tools"] = Example("Tool calling: the answer is a call of report_count", ToolsRequest),
                     },
                 },
             },

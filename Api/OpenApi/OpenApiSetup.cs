@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.OpenApi;
 
@@ -25,6 +26,28 @@ public static class OpenApiSetup
                 Description = "OpenAI-compatible Chat Completions for Florence-VL vision-language models.",
             });
             options.OperationFilter<ChatCompletionDocumentation>();
+            // Read by a converter, so the generated schema would show its C# properties instead of the two wire forms.
+            options.MapType<Contracts.Chat.ToolChoice>(() => new OpenApiSchema
+            {
+                Description = "\"none\", \"auto\", \"required\", or {\"type\": \"function\", \"function\": {\"name\": ...}}.",
+                OneOf =
+                [
+                    new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("none"), JsonValue.Create("auto"), JsonValue.Create("required")] },
+                    new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("function")] },
+                            ["function"] = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Properties = new Dictionary<string, IOpenApiSchema> { ["name"] = new OpenApiSchema { Type = JsonSchemaType.String } },
+                            },
+                        },
+                    },
+                ],
+            });
         });
         return services;
     }
