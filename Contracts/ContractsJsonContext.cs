@@ -24,6 +24,10 @@ namespace FlorenceVL.Contracts;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(OpenAIErrorResponse))]
+[JsonSerializable(typeof(Tokenize.TokenizeRequest))]
+[JsonSerializable(typeof(Tokenize.TokenizeResponse))]
+[JsonSerializable(typeof(Tokenize.DetokenizeRequest))]
+[JsonSerializable(typeof(Tokenize.DetokenizeResponse))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext
 {
     public const int MaxDepthLimit = 32;

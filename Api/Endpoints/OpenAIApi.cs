@@ -32,6 +32,17 @@ public static class OpenAIApi
             .WithName("RetrieveModel")
             .WithSummary("Describes the served model; 404 for any other id.");
         v1.MapFallback("{**path}", UnknownRoute).ExcludeFromDescription();
+
+        // vLLM serves these beside /v1, not under it; the same key and readiness checks apply.
+        var tokens = app.MapGroup("").WithTags("Tokens")
+            .AddEndpointFilter<ApiKeyFilter>()
+            .AddEndpointFilter<EngineReadyFilter>();
+        tokens.MapPost("/tokenize", TokenizeEndpoints.Tokenize)
+            .WithName("Tokenize")
+            .WithSummary("Tokenizes a prompt, or renders chat messages (images and tools counted) as a request would be.");
+        tokens.MapPost("/detokenize", TokenizeEndpoints.Detokenize)
+            .WithName("Detokenize")
+            .WithSummary("Turns token ids back into text.");
         return v1;
     }
 }

@@ -49,6 +49,7 @@ public static class EngineRequestErrors
         RequestField.StopStrings => ("stop", false),
         RequestField.MaxTokens => ("max_tokens", true),
         RequestField.ResponseFormat => ("response_format", false),
+        RequestField.Tokens => ("tokens", false),
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "a request field without a wire name"),
     };
 }

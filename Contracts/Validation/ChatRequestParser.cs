@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using FlorenceVL.Contracts.Chat;
 using FlorenceVL.Contracts.Errors;
 
@@ -13,6 +14,14 @@ namespace FlorenceVL.Contracts.Validation;
 /// </summary>
 public static class ChatRequestParser
 {
+    /// <summary>Any other request body of this server (tokenize, responses, ...), with the same two passes and errors.</summary>
+    public static bool TryParse<T>(
+        ReadOnlySpan<byte> utf8Json,
+        JsonTypeInfo<T> typeInfo,
+        [NotNullWhen(true)] out T? request,
+        [NotNullWhen(false)] out RequestError? error) where T : class =>
+        TryParseOwned(utf8Json.ToArray(), typeInfo, out request, out error);
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         // Duplicate keys are refused by the binding pass instead, which knows their path.
@@ -23,13 +32,14 @@ public static class ChatRequestParser
         ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out ChatCompletionRequest? request,
         [NotNullWhen(false)] out RequestError? error) =>
-        TryParseOwned(utf8Json.ToArray(), out request, out error);
+        TryParseOwned(utf8Json.ToArray(), ContractsJsonContext.Default.ChatCompletionRequest, out request, out error);
 
     /// <summary>JsonDocument keeps a reference to <paramref name="utf8Json"/> while it is alive, hence memory here.</summary>
-    private static bool TryParseOwned(
+    private static bool TryParseOwned<T>(
         ReadOnlyMemory<byte> utf8Json,
-        [NotNullWhen(true)] out ChatCompletionRequest? request,
-        [NotNullWhen(false)] out RequestError? error)
+        JsonTypeInfo<T> typeInfo,
+        [NotNullWhen(true)] out T? request,
+        [NotNullWhen(false)] out RequestError? error) where T : class
     {
         request = null;
         if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span))
@@ -49,13 +59,14 @@ public static class ChatRequestParser
             return false;
         }
         using (document)
-            return TryBind(document, out request, out error);
+            return TryBind(document, typeInfo, out request, out error);
     }
 
-    private static bool TryBind(
+    private static bool TryBind<T>(
         JsonDocument document,
-        [NotNullWhen(true)] out ChatCompletionRequest? request,
-        [NotNullWhen(false)] out RequestError? error)
+        JsonTypeInfo<T> typeInfo,
+        [NotNullWhen(true)] out T? request,
+        [NotNullWhen(false)] out RequestError? error) where T : class
     {
         request = null;
         if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -67,13 +78,13 @@ public static class ChatRequestParser
         }
         try
         {
-            request = document.RootElement.Deserialize(ContractsJsonContext.Default.ChatCompletionRequest)!;
+            request = document.RootElement.Deserialize(typeInfo)!;
             error = null;
             return true;
         }
         catch (JsonException ex)
         {
-            error = BindingError(ex, document.RootElement);
+            error = BindingError(ex, document.RootElement, typeof(T));
             return false;
         }
     }
@@ -86,7 +97,7 @@ public static class ChatRequestParser
             $"We could not parse the JSON body of your request: {reason}{position}", null, OpenAIErrorCodes.InvalidJson);
     }
 
-    private static RequestError BindingError(JsonException ex, JsonElement root)
+    private static RequestError BindingError(JsonException ex, JsonElement root, Type requestType)
     {
         var serializerPath = ex is NestedJsonException nested ? ex.Path + nested.RelativePath : ex.Path;
         var segments = JsonPath.Parse(serializerPath);
@@ -98,7 +109,7 @@ public static class ChatRequestParser
         if (ex.Message.StartsWith("Duplicate property", StringComparison.Ordinal))
             return new RequestError($"Duplicate parameter '{param}'.", param, OpenAIErrorCodes.InvalidJson);
 
-        var expected = ExpectedJsonKind.At(typeof(ChatCompletionRequest), segments, ContractsJsonContext.Default.Options);
+        var expected = ExpectedJsonKind.At(requestType, segments, ContractsJsonContext.Default.Options);
         var actual = ValueAt(root, segments);
         if (expected?.Contains("a string", StringComparison.Ordinal) == true && actual is { ValueKind: JsonValueKind.String })
             return new RequestError(

@@ -22,7 +22,7 @@ internal static class ToolsValidator
         ValidateToolChoice(errors, request.ToolChoice, request.Tools);
     }
 
-    private static void ValidateTools(List<RequestError> errors, IReadOnlyList<ToolDefinition>? tools, int maxSchemaBytes)
+    internal static void ValidateTools(List<RequestError> errors, IReadOnlyList<ToolDefinition>? tools, int maxSchemaBytes)
     {
         if (tools is null)
             return;

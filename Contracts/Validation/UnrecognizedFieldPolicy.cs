@@ -55,7 +55,7 @@ internal static class UnrecognizedFieldPolicy
         Check(errors, "stream_options", fields, StreamOptionParameters);
 
     /// <summary>For objects where OpenAI defines nothing beyond what the contract declares (parts, image_url).</summary>
-    public static void CheckStrict(List<RequestError> errors, string objectPath, Dictionary<string, JsonElement>? fields) =>
+    public static void CheckStrict(List<RequestError> errors, string? objectPath, Dictionary<string, JsonElement>? fields) =>
         Check(errors, objectPath, fields, []);
 
     private static void Check(

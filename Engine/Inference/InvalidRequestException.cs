@@ -4,7 +4,7 @@ namespace FlorenceVL.Engine.Inference;
 public enum RequestField
 {
     Prompt, Images, Temperature, TopP, TopK, MinP, PresencePenalty, FrequencyPenalty, RepetitionPenalty, N, TopLogprobs,
-    StopTokenIds, StopStrings, MaxTokens, ResponseFormat,
+    StopTokenIds, StopStrings, MaxTokens, ResponseFormat, Tokens,
 }
 
 /// <summary>Why the engine refused it.</summary>

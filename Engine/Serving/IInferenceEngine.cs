@@ -19,6 +19,9 @@ public interface IInferenceEngine
 
     EngineMetrics Metrics { get; }
 
+    /// <summary>Counts and renders prompts exactly as <see cref="StartAsync"/> would, without generating.</summary>
+    IPromptTokenizer Prompts { get; }
+
     ValueTask<IGeneration> StartAsync(GenerationRequest request, CancellationToken cancellationToken);
 }
 

@@ -15,6 +15,7 @@ namespace FlorenceVL.Engine.Serving;
 public sealed class InferenceEngine : IInferenceEngine, IDisposable
 {
     private readonly LoadedModel _loaded;
+    private PromptTokenizer? _prompts;
     private readonly EngineCore _core;
     private readonly FeatureTiers _features;
     private readonly OutputProcessor _outputs;
@@ -43,6 +44,7 @@ public sealed class InferenceEngine : IInferenceEngine, IDisposable
     public ModelDescriptor Model { get; }
     public bool IsReady => _ready;
     public EngineMetrics Metrics { get; } = new();
+    public IPromptTokenizer Prompts => _prompts ??= new PromptTokenizer(_loaded);
     public ITextTokenizer Tokenizer => _loaded.Tokenizer;
     public LoadedModel Loaded => _loaded;
 

@@ -70,7 +70,10 @@ public sealed class BadInputTests(HardenedFactory factory, ImageOrigin origin, I
         ["five stop sequences"] = _ => Utf8(Chat(",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]")),
         ["empty stop sequence"] = _ => Utf8(Chat(",\"stop\":\"\"")),
         ["stream_options without stream"] = _ => Utf8(Chat(",\"stream_options\":{\"include_usage\":true}")),
-        ["tools"] = _ => Utf8(Chat(",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]")),
+        ["tool schema the grammar cannot enforce"] = _ => Utf8(Chat(",\"tool_choice\":\"required\",\"tools\":[{\"type\":\"function\",\"function\":"
+            + "{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\",\"pattern\":\"^a\"}}}}}]")),
+        ["tool_choice naming no tool"] = _ => Utf8(Chat(",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}},"
+            + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]")),
         ["json_schema response format"] = _ => Utf8(Chat(",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{}}")),
         ["unknown field"] = _ => Utf8(Chat(",\"temperture\":0.5")),
         ["store true"] = _ => Utf8(Chat(",\"store\":true")),

@@ -172,7 +172,7 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         var post = document.RootElement.GetProperty("paths").GetProperty("/v1/chat/completions").GetProperty("post");
         var examples = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("examples");
-        Assert.Equal(["text", "image", "streaming"], examples.EnumerateObject().Select(e => e.Name));
+        Assert.Equal(["text", "image", "streaming", "json_schema", "tools"], examples.EnumerateObject().Select(e => e.Name));
         Assert.True(post.GetProperty("responses").TryGetProperty("429", out _));
         var requestSchema = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("ChatCompletionRequest");
         Assert.True(requestSchema.GetProperty("properties").TryGetProperty("max_completion_tokens", out _), "schema names are snake_case");

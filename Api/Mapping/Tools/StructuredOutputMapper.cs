@@ -19,7 +19,7 @@ public static class StructuredOutputMapper
 {
     public static StructuredOutput Map(ChatCompletionRequest request, ToolCallFormat format, GrammarCache grammars)
     {
-        var tools = (request.Tools ?? []).Select((tool, i) => ToSpec(tool.Function!, i)).ToList();
+        var tools = (request.Tools ?? []).Select(tool => ToSpec(tool.Function!)).ToList();
         var mode = ModeOf(request, tools.Count);
         var plan = new OutputPlan(mode, mode == ToolCallMode.Named ? request.ToolChoice!.FunctionName : null, format);
         var formatType = request.ResponseFormat?.Type ?? ResponseFormatTypes.Text;
@@ -68,7 +68,8 @@ public static class StructuredOutputMapper
         _ => null,
     };
 
-    private static ToolSpec ToSpec(FunctionDefinition function, int index) => new(
+    /// <summary>A validated wire function as the chat template and the call grammar take it.</summary>
+    public static ToolSpec ToSpec(FunctionDefinition function) => new(
         function.Name!,
         function.Description,
         function.Parameters is { ValueKind: JsonValueKind.Object } parameters ? parameters.GetRawText() : ToolSpec.NoParametersJson);

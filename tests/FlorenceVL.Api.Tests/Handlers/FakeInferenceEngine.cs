@@ -15,6 +15,8 @@ internal sealed class FakeInferenceEngine(Func<GenerationRequest, IReadOnlyList<
 
     public EngineMetrics Metrics { get; } = new();
 
+    public IPromptTokenizer Prompts => throw new NotSupportedException("The fake engine has no tokenizer.");
+
     public List<GenerationRequest> Requests { get; } = [];
 
     /// <summary>One choice answering <paramref name="text"/> and finishing with <paramref name="reason"/>.</summary>

@@ -31,6 +31,7 @@ public sealed class FaultInjectingFactory : ApiFactory
         public ModelDescriptor Model => inner.Model;
         public bool IsReady => inner.IsReady;
         public EngineMetrics Metrics => inner.Metrics;
+        public IPromptTokenizer Prompts => inner.Prompts;
 
         public async ValueTask<IGeneration> StartAsync(GenerationRequest request, CancellationToken cancellationToken)
         {

@@ -104,6 +104,7 @@ public class ToolCallShapeTests
                 ToolCalls = [new ToolCall
                 {
                     Id = "call_abc123",
+                    Type = ToolTypes.Function,
                     Function = new FunctionCall { Name = "get_current_weather", Arguments = "{\n\"location\": \"Boston, MA\"\n}" },
                 }],
             },
