@@ -134,6 +134,52 @@ public sealed class PlaygroundBrowserTests(PlaygroundFixture fixture) : IClassFi
         Assert.Equal("How many shapes are there?", browser.FindElement(By.Id("prompt")).GetDomProperty("value"));
     }
 
+    [Fact]
+    public void Dropped_and_pasted_images_become_thumbnails_and_can_be_removed()
+    {
+        var browser = OpenPage();
+        var png = Convert.ToBase64String(File.ReadAllBytes(Example));
+        const string script = """
+            const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+            const files = () => { const t = new DataTransfer(); t.items.add(new File([bytes], "shapes.png", { type: "image/png" })); return t; };
+            document.dispatchEvent(new DragEvent("drop", { dataTransfer: files(), bubbles: true, cancelable: true }));
+            document.getElementById("prompt").dispatchEvent(new ClipboardEvent("paste", { clipboardData: files(), bubbles: true, cancelable: true }));
+            """;
+        ((IJavaScriptExecutor)browser).ExecuteScript(script, png);
+
+        Wait(browser, TimeSpan.FromSeconds(30), "two thumbnails", b => b.FindElements(By.CssSelector("#attachments .thumb img")).Count == 2);
+        Assert.All(browser.FindElements(By.CssSelector("#attachments .thumb img")), img => Assert.StartsWith("data:image/png;base64,", img.GetDomAttribute("src")));
+        browser.FindElement(By.CssSelector("#attachments .thumb button")).Click();
+        Assert.Single(browser.FindElements(By.CssSelector("#attachments .thumb")));
+    }
+
+    [Fact]
+    public async Task On_a_server_with_API_keys_the_page_shows_the_API_error_until_a_key_is_typed_and_then_sends_it()
+    {
+        var keyed = await fixture.KeyedServerAsync();
+        var browser = fixture.Browser;
+        browser.Navigate().GoToUrl(keyed.BaseAddress);
+
+        var modelError = Wait(browser, TimeSpan.FromSeconds(60), "the model list's error",
+            b => b.FindElement(By.Id("model-error")) is { Displayed: true, Text: { Length: > 0 } text } ? text : null);
+        using var http = keyed.CreateClient();
+        using var refusal = JsonDocument.Parse(await (await http.GetAsync("/v1/models")).Content.ReadAsStringAsync());
+        Assert.Equal("Could not list models: " + refusal.RootElement.GetProperty("error").GetProperty("message").GetString(), modelError);
+
+        var key = browser.FindElement(By.Id("api-key"));
+        Assert.Equal("password", key.GetDomAttribute("type"));
+        key.SendKeys(PlaygroundFixture.ApiKey + Keys.Tab); // leaving the field (change) reloads the models
+        Wait(browser, TimeSpan.FromSeconds(60), "the model list", b => b.FindElement(By.Id("model")).GetDomProperty("value") is { Length: > 0 });
+        Assert.False(browser.FindElement(By.Id("model-error")).Displayed);
+        SetValue(browser, "max-tokens", "2");
+        browser.FindElement(By.Id("prompt")).SendKeys("Hello");
+        browser.FindElement(By.Id("send")).Click();
+        WaitForAnswer(browser, 1);
+        // The key lives in the page's memory only.
+        var stored = ((IJavaScriptExecutor)browser).ExecuteScript("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie;");
+        Assert.DoesNotContain(PlaygroundFixture.ApiKey, (string)stored!);
+    }
+
     /// <summary>A fresh page (a new conversation) once its model list has loaded.</summary>
     private IWebDriver OpenPage()
     {

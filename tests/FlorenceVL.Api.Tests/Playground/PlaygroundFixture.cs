@@ -15,6 +15,9 @@ public sealed class PlaygroundFixture : IAsyncLifetime
     private static readonly string[] DriverCandidates = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"];
 
     private readonly Lazy<ChromeDriver> _browser = new(StartBrowser);
+    private ServerProcess? _keyed;
+
+    public const string ApiKey = "playground-test-key";
 
     public ServerProcess Server { get; private set; } = null!;
 
@@ -29,9 +32,21 @@ public sealed class PlaygroundFixture : IAsyncLifetime
         await Server.WaitUntilReadyAsync();
     }
 
+    /// <summary>A second server, on the test model, that wants <see cref="ApiKey"/>; started on first use.</summary>
+    public async Task<ServerProcess> KeyedServerAsync()
+    {
+        if (_keyed is null)
+        {
+            _keyed = ServerProcess.Start(new Dictionary<string, string> { ["FlorenceVL__Auth__ApiKeys__0"] = ApiKey });
+            await _keyed.WaitUntilReadyAsync();
+        }
+        return _keyed;
+    }
+
     public async Task DisposeAsync()
     {
         if (_browser.IsValueCreated) _browser.Value.Quit();
+        if (_keyed is not null) await _keyed.DisposeAsync();
         await Server.DisposeAsync();
     }
 
@@ -45,11 +60,13 @@ public sealed class PlaygroundFixture : IAsyncLifetime
     {
         var browser = Environment.GetEnvironmentVariable("CHROMIUM_BINARY") is { Length: > 0 } b ? b : BrowserCandidates.FirstOrDefault(File.Exists);
         var driver = Environment.GetEnvironmentVariable("CHROMEDRIVER") is { Length: > 0 } d ? d : DriverCandidates.FirstOrDefault(File.Exists);
-        if (browser is null || driver is null || !File.Exists(browser) || !File.Exists(driver))
+        var missing = new[] { (browser, "chromium", BrowserCandidates), (driver, "chromedriver", DriverCandidates) }
+            .Where(m => m.Item1 is null || !File.Exists(m.Item1))
+            .Select(m => $"{m.Item2} (looked for {(m.Item1 is null ? string.Join(", ", m.Item3) : m.Item1)})").ToList();
+        if (missing.Count > 0)
             throw new InvalidOperationException(
-                "The playground tests drive a headless chromium and found no " + (browser is null ? "chromium" : "chromedriver") +
-                $" (looked for {string.Join(", ", browser is null ? BrowserCandidates : DriverCandidates)}). Install Debian's packages: " +
-                "`sudo apt-get install -y chromium chromium-driver` (./scripts/test.sh does), or set CHROMIUM_BINARY and CHROMEDRIVER.");
+                $"The playground tests drive a headless chromium and found no {string.Join(" and no ", missing)}. Install Debian's " +
+                "packages: `sudo apt-get install -y chromium chromium-driver` (./scripts/test.sh does), or set CHROMIUM_BINARY and CHROMEDRIVER.");
 
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driver)!, Path.GetFileName(driver));
         service.SuppressInitialDiagnosticInformation = true;
