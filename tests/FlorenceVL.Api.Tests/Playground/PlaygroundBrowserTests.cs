@@ -180,6 +180,33 @@ public sealed class PlaygroundBrowserTests(PlaygroundFixture fixture) : IClassFi
         Assert.DoesNotContain(PlaygroundFixture.ApiKey, (string)stored!);
     }
 
+    [Fact]
+    public void An_error_payload_inside_the_stream_is_shown_after_the_text_that_came_before_it()
+    {
+        var browser = OpenPage();
+        // The server sends one only when a generation fails after its first chunk (a shutdown abort, say), so the page's
+        // fetch is given such a stream here: split mid-event across reads, as the network may deliver it.
+        const string script = """
+            const realFetch = window.fetch;
+            window.fetch = (url, init) => {
+              if (!String(url).endsWith("/v1/chat/completions")) return realFetch(url, init);
+              const parts = ['data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}\n',
+                             '\ndata: {"choices":[{"index":0,"delta":{"content":"lo"}}]}\n\ndata: {"error":{"message":"The ser',
+                             'ver is shutting down.","type":"server_error"}}\n\n'];
+              const body = new ReadableStream({ start(c) { for (const p of parts) c.enqueue(new TextEncoder().encode(p)); c.close(); } });
+              return Promise.resolve(new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } }));
+            };
+            """;
+        ((IJavaScriptExecutor)browser).ExecuteScript(script);
+        browser.FindElement(By.Id("prompt")).SendKeys("Go on.");
+        browser.FindElement(By.Id("send")).Click();
+
+        var shown = Wait(browser, TimeSpan.FromSeconds(30), "the error message",
+            b => b.FindElements(By.CssSelector(".message.error .error-message")).FirstOrDefault()?.Text);
+        Assert.Equal("The server is shutting down.", shown);
+        Assert.Equal("Hello", browser.FindElement(By.CssSelector(".message.assistant .answer")).Text);
+    }
+
     /// <summary>A fresh page (a new conversation) once its model list has loaded.</summary>
     private IWebDriver OpenPage()
     {
