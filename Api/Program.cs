@@ -4,6 +4,7 @@ using FlorenceVL.Api.Errors;
 using FlorenceVL.Api.Hosting;
 using FlorenceVL.Api.Metrics;
 using FlorenceVL.Api.OpenApi;
+using FlorenceVL.Api.Playground;
 
 // Command-line tools share the server's executable: `dotnet run --project Api -- parity <folder>`.
 if (CommandLine.TryRun(args, out var exitCode)) return exitCode;
@@ -23,5 +24,6 @@ app.UseFlorenceVLOpenApi();
 app.MapFlorenceVLHealth();
 app.MapFlorenceVLMetrics();
 app.MapOpenAIApi();
+app.MapFlorenceVLPlayground(); // the chat page at / (FlorenceVL:Playground:Enabled)
 
 return await app.RunOrReportAsync();

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the tests need (redis-server, the openai npm package) and runs every test project.
+# Installs what the tests need (redis-server, chromium and chromedriver for the playground's browser tests, the openai
+# npm package) and runs every test project.
 # Ends with one line: "N passed, M failed" (summed over all test projects).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 need_install=()
 command -v redis-server >/dev/null 2>&1 || need_install+=(redis-server)
+command -v chromium >/dev/null 2>&1 || need_install+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_install+=(chromium-driver)
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "installing: ${need_install[*]}"
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${need_install[@]}" >/dev/null

@@ -28,6 +28,7 @@ public static class FlorenceVLServices
             .Services.AddSingleton<IValidateOptions<FeatureStoreOptions>, FeatureStoreOptionsValidator>();
         services.AddValidatedOptions<AuthOptions>(AuthOptions.Section)
             .Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddValidatedOptions<PlaygroundOptions>(PlaygroundOptions.Section);
 
         services.AddSingleton(sp => EngineOptionsFactory.Create(
             sp.GetRequiredService<IOptions<ModelOptions>>().Value, sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
