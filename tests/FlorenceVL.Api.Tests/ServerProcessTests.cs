@@ -72,7 +72,8 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
     public async Task The_README_curl_examples_work_against_a_running_server()
     {
         var examples = CurlExamples.Read();
-        Assert.Equal(["Text", "An image as a data: URL", "Streaming", "A picture of shapes from the default model's held-out set"],
+        Assert.Equal(["Text", "An image as a data: URL", "Streaming", "A picture of shapes from the default model's held-out set",
+            "Tool calling: the answer is a call of report_count, its arguments constrained to the parameters", "Counting tokens before sending"],
             examples.Select(e => e.Title.Split(" (")[0]));
         // The README's examples talk to the server as a user starts it: on the embedded default model.
         await using var server = ServerProcess.Start(new Dictionary<string, string> { ["FlorenceVL__Model__Path"] = "" });
@@ -98,6 +99,16 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
         Assert.True(usageChunk.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32() >= 1);
         using var shapes = JsonDocument.Parse(outputs[3]);
         Assert.Equal("4", shapes.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        using var tool = JsonDocument.Parse(outputs[4]);
+        var toolChoice = tool.RootElement.GetProperty("choices")[0];
+        Assert.Equal("tool_calls", toolChoice.GetProperty("finish_reason").GetString());
+        var call = toolChoice.GetProperty("message").GetProperty("tool_calls")[0];
+        Assert.Equal("report_count", call.GetProperty("function").GetProperty("name").GetString());
+        using (var arguments = JsonDocument.Parse(call.GetProperty("function").GetProperty("arguments").GetString()!))
+            Assert.Equal(4, arguments.RootElement.GetProperty("count").GetInt32());
+        using var tokenized = JsonDocument.Parse(outputs[5]);
+        Assert.Equal(25, tokenized.RootElement.GetProperty("image_tokens").GetInt32());
+        Assert.Equal(tokenized.RootElement.GetProperty("tokens").GetArrayLength(), tokenized.RootElement.GetProperty("count").GetInt32());
     }
 
     [Fact]
