@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FlorenceVL.Contracts.Chat;
 using FlorenceVL.Contracts.Errors;
 using FlorenceVL.Contracts.Models;
+using FlorenceVL.Contracts.Responses;
 
 namespace FlorenceVL.Contracts;
 
@@ -24,6 +25,11 @@ namespace FlorenceVL.Contracts;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(OpenAIErrorResponse))]
+[JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(ResponsesInputItem))]
+[JsonSerializable(typeof(List<ResponsesContentPart>))]
+[JsonSerializable(typeof(ResponseObject))]
+[JsonSerializable(typeof(ResponseStreamEvent))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext
 {
     public const int MaxDepthLimit = 32;
