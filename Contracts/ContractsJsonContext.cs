@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FlorenceVL.Contracts.Chat;
 using FlorenceVL.Contracts.Errors;
 using FlorenceVL.Contracts.Models;
+using FlorenceVL.Contracts.Responses;
 
 namespace FlorenceVL.Contracts;
 
@@ -28,6 +29,11 @@ namespace FlorenceVL.Contracts;
 [JsonSerializable(typeof(Tokenize.TokenizeResponse))]
 [JsonSerializable(typeof(Tokenize.DetokenizeRequest))]
 [JsonSerializable(typeof(Tokenize.DetokenizeResponse))]
+[JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(ResponsesInputItem))]
+[JsonSerializable(typeof(List<ResponsesContentPart>))]
+[JsonSerializable(typeof(ResponseObject))]
+[JsonSerializable(typeof(ResponseStreamEvent))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext
 {
     public const int MaxDepthLimit = 32;

@@ -23,6 +23,7 @@ public static class OpenAIApi
             .Produces<ChatCompletionResponse>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .WithName("CreateChatCompletion")
             .WithSummary("Creates a model response for the conversation (OpenAI Chat Completions; set stream for SSE).");
+        v1.MapPost("/responses", Responses.ResponsesEndpoints.CreateResponse).Produces<Contracts.Responses.ResponseObject>(StatusCodes.Status200OK, "application/json", "text/event-stream").WithName("CreateResponse").WithSummary("Creates a model response (OpenAI Responses API, stateless: nothing is stored; set stream for typed SSE events).");
         v1.MapGet("/models", ModelsEndpoints.ListModels)
             .Produces<ModelList>()
             .WithName("ListModels")
