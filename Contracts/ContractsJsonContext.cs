@@ -28,6 +28,8 @@ namespace FlorenceVL.Contracts;
 [JsonSerializable(typeof(Tokenize.TokenizeResponse))]
 [JsonSerializable(typeof(Tokenize.DetokenizeRequest))]
 [JsonSerializable(typeof(Tokenize.DetokenizeResponse))]
+[JsonSerializable(typeof(Images.ImageObject))]
+[JsonSerializable(typeof(Images.ImageUploadRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext
 {
     public const int MaxDepthLimit = 32;
