@@ -34,6 +34,8 @@ namespace FlorenceVL.Contracts;
 [JsonSerializable(typeof(List<ResponsesContentPart>))]
 [JsonSerializable(typeof(ResponseObject))]
 [JsonSerializable(typeof(ResponseStreamEvent))]
+[JsonSerializable(typeof(Images.ImageObject))]
+[JsonSerializable(typeof(Images.ImageUploadRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext
 {
     public const int MaxDepthLimit = 32;

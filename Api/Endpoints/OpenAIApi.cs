@@ -32,6 +32,10 @@ public static class OpenAIApi
             .Produces<ModelCard>()
             .WithName("RetrieveModel")
             .WithSummary("Describes the served model; 404 for any other id.");
+        v1.MapPost("/images", ImagesEndpoints.CreateImage)
+            .DisableAntiforgery()
+            .WithName("CreateImage")
+            .WithSummary("Stores an image's encoded features once (multipart 'file' or JSON 'url'); chat requests then refer to it as florencevl://<id>.");
         v1.MapFallback("{**path}", UnknownRoute).ExcludeFromDescription();
 
         // vLLM serves these beside /v1, not under it; the same key and readiness checks apply.

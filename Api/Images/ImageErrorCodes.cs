@@ -9,4 +9,7 @@ public static class ImageErrorCodes
     public const string ImageTooLarge = "too_large";
 
     public const string TooManyImages = "too_many_images";
+
+    /// <summary>A <c>florencevl://img_...</c> URL whose id is malformed, unknown or expired (POST /v1/images).</summary>
+    public const string ImageNotFound = "image_not_found";
 }

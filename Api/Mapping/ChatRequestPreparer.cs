@@ -53,9 +53,10 @@ public sealed class ChatRequestPreparer(ImageResolver images, GrammarCache gramm
         {
             var messages = MessageMapper.Map(request.Messages!, limits.Value.MaxImagesPerRequest);
             var output = StructuredOutputMapper.Map(request, model.ToolCalls, grammars);
-            var imageBytes = await images.ResolveAsync(messages.Images, cancellationToken);
-            var generation = new GenerationRequest(messages.Messages, imageBytes, SamplingMapper.Map(request))
+            var resolved = await images.ResolveWithIdsAsync(messages.Images, cancellationToken);
+            var generation = new GenerationRequest(messages.Messages, resolved.Bytes, SamplingMapper.Map(request))
             {
+                StoredImages = resolved.Stored,
                 Tools = output.Tools,
                 Output = output.Constraint,
             };

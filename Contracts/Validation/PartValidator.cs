@@ -67,5 +67,6 @@ internal static class PartValidator
 
     private static bool HasSupportedScheme(string url) =>
         url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)
+        || Images.ImageIds.IsImageIdUrl(url) // an uploaded image (POST /v1/images); the server checks the id
         || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps));
 }

@@ -43,6 +43,10 @@ public sealed record FeatureStoreOptions
     /// <summary>Computed entries waiting to be written; when full, new ones are dropped (never waited for).</summary>
     public int WriteQueueCapacity { get; init; } = 8;
 
+    /// <summary>Without Redis, the byte budget of the process-local store that holds uploaded images' features
+    /// (POST /v1/images), least recently written evicted first; entries also expire after <see cref="Ttl"/>.</summary>
+    public long LocalImageStoreBytes { get; init; } = 256L * 1024 * 1024;
+
     public bool IsRedisConfigured => !string.IsNullOrWhiteSpace(Redis);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
@@ -61,6 +65,8 @@ public sealed record FeatureStoreOptions
             throw new ArgumentException($"FeatureStore:BreakerBreakDuration must be at least 500 ms (got {BreakerBreakDuration}).");
         if (StoredDType is not (ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float32))
             throw new ArgumentException($"FeatureStore:StoredDType must be BFloat16, Float16 or Float32 (got {StoredDType}).");
+        if (LocalImageStoreBytes <= FeatureEntryCodec.MaxHeaderBytes)
+            throw new ArgumentException($"FeatureStore:LocalImageStoreBytes must exceed the {FeatureEntryCodec.MaxHeaderBytes}-byte header (got {LocalImageStoreBytes}).");
         if (WriteQueueCapacity < 1) throw new ArgumentException($"FeatureStore:WriteQueueCapacity must be at least 1 (got {WriteQueueCapacity}).");
     }
 }

@@ -16,14 +16,46 @@ internal sealed class FeatureTiers : IAsyncDisposable
     private readonly FeatureStoreMetrics _metrics;
     private readonly ConcurrentDictionary<string, byte> _resident = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<FeatureValue?>> _reads = new(StringComparer.Ordinal);
+    private readonly IFeatureStore? _localImages;
 
-    public FeatureTiers(IFeatureStore? store, TowerFingerprint tower, FeatureStoreOptions options, FeatureStoreMetrics metrics)
+    /// <param name="localDType">Precision of uploaded images' features when there is no shared store: the model's own,
+    /// so an image by id answers exactly as the same image inline (which is then projected unrounded).</param>
+    public FeatureTiers(IFeatureStore? store, TowerFingerprint tower, FeatureStoreOptions options, FeatureStoreMetrics metrics,
+        ScalarType localDType = ScalarType.Float32)
     {
         _store = store;
         _metrics = metrics;
         Tower = tower;
         StoredDType = options.StoredDType;
+        ImageTtl = options.Ttl;
         if (store is not null) _writes = new FeatureWriteQueue(store, options.WriteQueueCapacity, metrics);
+        else _localImages = new InMemoryFeatureStore(options.LocalImageStoreBytes, options.Ttl);
+        ImageDType = store is null ? localDType : options.StoredDType;
+    }
+
+    /// <summary>How long an uploaded image's features live after their last write (the store's TTL).</summary>
+    public TimeSpan ImageTtl { get; }
+
+    /// <summary>Precision of uploaded images' features: the shared store's, else the model's.</summary>
+    public ScalarType ImageDType { get; }
+
+    /// <summary>Where uploaded images live: the shared store (every replica sees them), else this process's own.</summary>
+    private IFeatureStore ImageStore => _store ?? _localImages!;
+
+    private FeatureKey ImageKeyFor(string imageHash) => _store is null ? new FeatureKey(imageHash, default, ImageDType) : KeyFor(imageHash);
+
+    /// <summary>An uploaded (or, with a shared store, any stored) image's features; null when unknown, expired or unreadable.</summary>
+    public async Task<FeatureValue?> ReadImageAsync(string imageHash, CancellationToken cancellationToken)
+    {
+        try { return await ImageStore.GetAsync(ImageKeyFor(imageHash), cancellationToken); }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested) { return null; }
+    }
+
+    /// <summary>Writes an uploaded image's features now (not through the write queue); false when the store refused.</summary>
+    public async Task<bool> WriteImageAsync(string imageHash, FeatureValue value, CancellationToken cancellationToken)
+    {
+        try { return await ImageStore.SetAsync(ImageKeyFor(imageHash), value, cancellationToken); }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested) { return false; }
     }
 
     public TowerFingerprint Tower { get; }
@@ -74,6 +106,7 @@ internal sealed class FeatureTiers : IAsyncDisposable
     {
         if (_writes is not null) await _writes.DisposeAsync();
         if (_store is not null) await _store.DisposeAsync();
+        if (_localImages is not null) await _localImages.DisposeAsync();
     }
 
     /// <summary>Single flight: one store read per image at a time, whoever asks.</summary>

@@ -80,6 +80,8 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
     private int EncodeImages(IReadOnlyList<EncoderInput> inputs)
     {
         if (inputs.Count == 0) return 0;
+        var stored = inputs.Select(StoredFeaturesFor).ToArray();                               // images by id only
+        if (stored.Any(f => f is not null)) return EncodeImagesWithStoredFeatures(inputs, stored);
         var pixels = stack(inputs.Select(PixelsFor).ToArray());                                // [images, 3, S, S]
         var visual = model.EncodeImages(pixels);                                               // [images, N, hidden]
         for (var i = 0; i < inputs.Count; i++)
@@ -107,6 +109,25 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         }
         var rounded = stack(fused.Select(f => f!.to(model.Placement.Device)).ToArray()).to(sink.StoredDType);
         var visual = model.ProjectFeatures(rounded);                                           // [images, N, hidden]
+        for (var i = 0; i < inputs.Count; i++)
+            encoderCache.Store(inputs[i].ContentHash, visual[i].clone().MoveToOuterDisposeScope().DetachFromDisposeScope());
+        return missing.Length;
+    }
+
+    /// <summary>
+    /// Without a feature sink, some images came by id (their fused features stored at the model's precision when they
+    /// were uploaded): the tower runs on the others only, and the projector takes the features unrounded, as
+    /// <see cref="FlorenceVLModel.EncodeImages"/> does.
+    /// </summary>
+    private int EncodeImagesWithStoredFeatures(IReadOnlyList<EncoderInput> inputs, Tensor?[] fused)
+    {
+        var missing = Enumerable.Range(0, inputs.Count).Where(i => fused[i] is null).ToArray();
+        if (missing.Length > 0)
+        {
+            var computed = model.FusedFeatures(stack(missing.Select(i => PixelsFor(inputs[i])).ToArray())); // [missing, N, fusedDim]
+            for (var k = 0; k < missing.Length; k++) fused[missing[k]] = computed[k];
+        }
+        var visual = model.ProjectFeatures(stack(fused.Select(f => f!.to(model.Placement.DType, model.Placement.Device)).ToArray()));
         for (var i = 0; i < inputs.Count; i++)
             encoderCache.Store(inputs[i].ContentHash, visual[i].clone().MoveToOuterDisposeScope().DetachFromDisposeScope());
         return missing.Length;

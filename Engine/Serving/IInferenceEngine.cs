@@ -23,6 +23,9 @@ public interface IInferenceEngine
     IPromptTokenizer Prompts { get; }
 
     ValueTask<IGeneration> StartAsync(GenerationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Uploaded images by content hash (POST /v1/images); null when this engine keeps none.</summary>
+    IImageStore? Images => null;
 }
 
 /// <summary>A request as the engine takes it: messages with image parts indexing <see cref="Images"/> (encoded bytes).</summary>
@@ -33,6 +36,12 @@ public sealed record GenerationRequest(IReadOnlyList<ChatMessage> Messages, IRea
 
     /// <summary>The grammar every choice's output must follow (structured outputs, tool calls); null for free text.</summary>
     public OutputConstraint? Output { get; init; }
+
+    /// <summary>
+    /// Images referred to by id, by index into <see cref="Images"/> (whose bytes there are unused): their stored
+    /// features stand in for the pixels, so they are neither decoded nor encoded again.
+    /// </summary>
+    public IReadOnlyDictionary<int, StoredImage> StoredImages { get; init; } = new Dictionary<int, StoredImage>();
 }
 
 /// <summary>What the server says about its model (for /v1/models and limits).</summary>

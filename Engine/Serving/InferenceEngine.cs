@@ -30,7 +30,9 @@ public sealed class InferenceEngine : IInferenceEngine, IDisposable
         _loaded = loaded;
         _outputs = new OutputProcessor(Metrics);
         var featureStore = storeFactory(Metrics.FeatureStore);
-        _features = new FeatureTiers(featureStore, featureStore is null ? default : TowerFingerprint.Of(loaded.Model), options.FeatureStore, Metrics.FeatureStore);
+        _features = new FeatureTiers(featureStore, featureStore is null ? default : TowerFingerprint.Of(loaded.Model), options.FeatureStore, Metrics.FeatureStore,
+            localDType: loaded.Model.Placement.DType);
+        Images = new EngineImageStore(this);
         _core = EngineCoreBuilder.Build(loaded, options, _features.MarkEvicted, _features.HasSharedStore ? new FeatureStoreSink(_features) : null);
         Model = new ModelDescriptor(options.ServedModelName ?? Path.GetFileName(Path.GetFullPath(options.ModelPath).TrimEnd('/')),
             loaded.Config.ModelType, _core.Scheduler.Config.MaxModelLen, loaded.Config.NumVisualTokens, DateTimeOffset.UtcNow)
@@ -47,6 +49,9 @@ public sealed class InferenceEngine : IInferenceEngine, IDisposable
     public IPromptTokenizer Prompts => _prompts ??= new PromptTokenizer(_loaded);
     public ITextTokenizer Tokenizer => _loaded.Tokenizer;
     public LoadedModel Loaded => _loaded;
+
+    /// <summary>Uploaded images (POST /v1/images): the shared feature store when configured, else a process-local one.</summary>
+    public IImageStore Images { get; }
 
     /// <summary>Fingerprint of the loaded vision tower (feature store keys); default when no store is attached.</summary>
     public TowerFingerprint TowerFingerprint => _features.Tower;
@@ -88,7 +93,15 @@ public sealed class InferenceEngine : IInferenceEngine, IDisposable
         var watch = Stopwatch.StartNew();
         var prepared = PreparedRequest.Create(request, _loaded);
         Metrics.PreprocessSeconds.Observe(watch.Elapsed.TotalSeconds);
-        var stored = await _features.LookupAsync(prepared.Pixels, cancellationToken);
+        var stored = await _features.LookupAsync(prepared.Pixels.Where(p => p.HasPixels).ToList(), cancellationToken);
+        if (request.StoredImages.Count > 0)
+        {
+            // Images by id: the features the API read for them are used whatever the tiers hold (an image resident
+            // now may be evicted before it is scheduled, and it has no pixels to encode again).
+            var withIds = new Dictionary<string, FeatureValue>(stored, StringComparer.Ordinal);
+            foreach (var image in request.StoredImages.Values) withIds[image.ContentHash] = image.Features;
+            stored = withIds;
+        }
         var generation = CreateGeneration(prepared, stored, out var choices);
         var admitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _commands.Writer.WriteAsync(new AddRequest(generation, choices, admitted), cancellationToken);
@@ -191,12 +204,68 @@ public sealed class InferenceEngine : IInferenceEngine, IDisposable
             case AddRequest add:
                 Admit(add);
                 break;
+            case EncodeImageFeatures encode:
+                EncodeForStore(encode);
+                break;
             case AbortSequences abort:
                 foreach (var id in abort.SequenceIds)
                     if (_outputs.Finish(id, FinishReason.Abort)) _core.Scheduler.Finish(id, FinishReason.Abort);
                 break;
         }
         PublishGauges();
+    }
+
+    /// <summary>Engine thread: the vision tower on one uploaded image, between steps; counts as an encoded image.</summary>
+    private void EncodeForStore(EncodeImageFeatures command)
+    {
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            using var noGrad = TorchSharp.torch.no_grad();
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            using var pixels = command.Image.ToTensor();
+            var fused = _loaded.Model.FusedFeatures(pixels.unsqueeze(0));                      // [1, N, fusedDim]
+            var value = FeatureValue.FromTensor(fused[0], _features.ImageDType);
+            Metrics.AddVisionImages(1);
+            Metrics.VisionSeconds.Observe(watch.Elapsed.TotalSeconds);
+            command.Done.TrySetResult(value);
+        }
+        catch (Exception error)
+        {
+            command.Done.TrySetException(error);
+        }
+    }
+
+    /// <summary>The engine's <see cref="IImageStore"/>: preprocessing on the caller's thread, the tower on the engine thread.</summary>
+    private sealed class EngineImageStore(InferenceEngine engine) : IImageStore
+    {
+        public TimeSpan Ttl => engine._features.ImageTtl;
+
+        public bool IsShared => engine._features.HasSharedStore;
+
+        public async Task<StoredImageInfo> PutAsync(ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken)
+        {
+            ObjectDisposedException.ThrowIf(engine._stopping.IsCancellationRequested, engine);
+            var image = engine._loaded.Preprocessor.Preprocess(encoded.Span);
+            var storedAt = DateTimeOffset.UtcNow;
+            // Stored already (by an earlier upload, here or on another replica): rewrite it to restart its TTL, no tower.
+            var value = await engine._features.ReadImageAsync(image.ContentHash, cancellationToken);
+            var encodedNow = value is null;
+            if (value is null)
+            {
+                var done = new TaskCompletionSource<FeatureValue>(TaskCreationOptions.RunContinuationsAsynchronously);
+                await engine._commands.Writer.WriteAsync(new EncodeImageFeatures(image, done), cancellationToken);
+                value = await done.Task.WaitAsync(cancellationToken);
+            }
+            if (!await engine._features.WriteImageAsync(image.ContentHash, value, cancellationToken))
+                throw new ImageStoreUnavailableException(IsShared
+                    ? "The shared feature store did not accept the image's features; retry shortly."
+                    : "The image's features are larger than the local image store.");
+            return new StoredImageInfo(image.ContentHash, engine._loaded.Config.NumVisualTokens, encodedNow, storedAt, storedAt + Ttl);
+        }
+
+        public async Task<StoredImage?> GetAsync(string contentHash, CancellationToken cancellationToken) =>
+            await engine._features.ReadImageAsync(contentHash, cancellationToken) is { } value ? new StoredImage(contentHash, value) : null;
     }
 
     private void Admit(AddRequest add)

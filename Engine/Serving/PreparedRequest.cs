@@ -30,7 +30,9 @@ public sealed record PreparedRequest(
         {
             if (span.ImageIndex < 0 || span.ImageIndex >= request.Images.Count)
                 throw new InvalidRequestException(RequestField.Images, RequestErrorKind.InvalidValue, $"Image part {span.ImageIndex} has no image data.");
-            var image = loaded.Preprocessor.Preprocess(request.Images[span.ImageIndex].Span);
+            var image = request.StoredImages.TryGetValue(span.ImageIndex, out var stored)
+                ? PreprocessedImage.FromStoredFeatures(stored.ContentHash, loaded.Preprocessor.Config.ImageSize)
+                : loaded.Preprocessor.Preprocess(request.Images[span.ImageIndex].Span);
             pixels.Add(image);
             images.Add(new SequenceImage(image.ContentHash, span.Offset, span.Length));
         }

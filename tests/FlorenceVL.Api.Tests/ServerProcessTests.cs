@@ -73,7 +73,8 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
     {
         var examples = CurlExamples.Read();
         Assert.Equal(["Text", "An image as a data: URL", "Streaming", "A picture of shapes from the default model's held-out set",
-            "Tool calling: the answer is a call of report_count, its arguments constrained to the parameters", "The Responses API",
+            "Tool calling: the answer is a call of report_count, its arguments constrained to the parameters",
+            "Sending an image once, then asking about it by id", "The Responses API",
             "Counting tokens before sending"],
             examples.Select(e => e.Title.Split(" (")[0]));
         // The README's examples talk to the server as a user starts it: on the embedded default model.
@@ -107,10 +108,12 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
         Assert.Equal("report_count", call.GetProperty("function").GetProperty("name").GetString());
         using (var arguments = JsonDocument.Parse(call.GetProperty("function").GetProperty("arguments").GetString()!))
             Assert.Equal(4, arguments.RootElement.GetProperty("count").GetInt32());
-        using var response = JsonDocument.Parse(outputs[5]);
+        using var byId = JsonDocument.Parse(outputs[5]);
+        Assert.Equal("4", byId.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        using var response = JsonDocument.Parse(outputs[6]);
         Assert.Equal("response", response.RootElement.GetProperty("object").GetString());
         Assert.Equal("message", response.RootElement.GetProperty("output")[0].GetProperty("type").GetString());
-        using var tokenized = JsonDocument.Parse(outputs[6]);
+        using var tokenized = JsonDocument.Parse(outputs[7]);
         Assert.Equal(25, tokenized.RootElement.GetProperty("image_tokens").GetInt32());
         Assert.Equal(tokenized.RootElement.GetProperty("tokens").GetArrayLength(), tokenized.RootElement.GetProperty("count").GetInt32());
     }

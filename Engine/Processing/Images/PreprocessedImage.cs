@@ -12,6 +12,15 @@ public sealed class PreprocessedImage
         ContentHash = contentHash;
     }
 
+    /// <summary>
+    /// Stands for an image whose DBFusion features are already stored (an uploaded image referred to by id): it has
+    /// its key but no pixels, so it can never reach the vision tower.
+    /// </summary>
+    public static PreprocessedImage FromStoredFeatures(string contentHash, int size) => new([], size, contentHash);
+
+    /// <summary>False for <see cref="FromStoredFeatures"/>: the features must come from the store.</summary>
+    public bool HasPixels => PixelValues.Length > 0;
+
     /// <summary>[3, Size, Size] in CHW order.</summary>
     public float[] PixelValues { get; }
 
@@ -24,5 +33,7 @@ public sealed class PreprocessedImage
     public string ContentHash { get; }
 
     /// <summary>A new float32 CPU tensor of shape [3, Size, Size]; the caller owns it.</summary>
-    public Tensor ToTensor() => tensor(PixelValues, [3, Size, Size], ScalarType.Float32);
+    public Tensor ToTensor() => HasPixels
+        ? tensor(PixelValues, [3, Size, Size], ScalarType.Float32)
+        : throw new InvalidOperationException($"image {ContentHash} was referred to by its stored features and has no pixels.");
 }
