@@ -43,7 +43,8 @@ public static class TokenizeEndpoints
             {
                 var messages = MessageMapper.Map(request.Messages!, limits.Value.MaxImagesPerRequest);
                 var tools = (request.Tools ?? []).Select(t => StructuredOutputMapper.ToSpec(t.Function!)).ToList();
-                var counted = engine.Prompts.RenderChat(messages.Messages, tools, request.AddGenerationPrompt ?? true);
+                var counted = engine.Prompts.RenderChat(messages.Messages, tools, request.AddGenerationPrompt ?? true,
+                    messages.Images.Select(i => i.Detail).ToList());
                 (ids, imageTokens) = (counted.Ids, counted.NumImageTokens);
             }
             return TypedResults.Json(new TokenizeResponse

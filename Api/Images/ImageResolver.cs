@@ -8,7 +8,11 @@ using Microsoft.Extensions.Options;
 namespace FlorenceVL.Api.Images;
 
 /// <summary>An image the request refers to, with the JSON path used in errors about it.</summary>
-public sealed record ImageReference(string Url, string Param);
+public sealed record ImageReference(string Url, string Param)
+{
+    /// <summary>The part's <c>detail</c>: low runs the image at the model's smaller preset.</summary>
+    public FlorenceVL.Engine.Processing.Images.ImageDetail Detail { get; init; }
+}
 
 /// <summary>A request's images: encoded bytes by index, and the stored features of those given by id (their bytes are empty).</summary>
 public sealed record ResolvedImages(IReadOnlyList<ReadOnlyMemory<byte>> Bytes, IReadOnlyDictionary<int, StoredImage> Stored);

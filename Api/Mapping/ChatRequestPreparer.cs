@@ -57,6 +57,7 @@ public sealed class ChatRequestPreparer(ImageResolver images, GrammarCache gramm
             var generation = new GenerationRequest(messages.Messages, resolved.Bytes, SamplingMapper.Map(request))
             {
                 StoredImages = resolved.Stored,
+                ImageDetails = messages.Images.Select(i => i.Detail).ToList(),
                 Tools = output.Tools,
                 Output = output.Constraint,
             };

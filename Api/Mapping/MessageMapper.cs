@@ -35,6 +35,14 @@ public static class MessageMapper
         return new MappedMessages(mapped, images);
     }
 
+    /// <summary>OpenAI's detail (validated): low is the smaller preset; high, auto and absent the native size.</summary>
+    private static Engine.Processing.Images.ImageDetail DetailOf(string? detail) => detail switch
+    {
+        Contracts.Chat.ImageDetail.Low => Engine.Processing.Images.ImageDetail.Low,
+        Contracts.Chat.ImageDetail.High => Engine.Processing.Images.ImageDetail.High,
+        _ => Engine.Processing.Images.ImageDetail.Auto,
+    };
+
     private static EngineText.ChatRole Role(string role) => role switch
     {
         ChatRole.System => EngineText.ChatRole.System,
@@ -53,7 +61,10 @@ public static class MessageMapper
         {
             if (parts[j] is ImageUrlPart image)
             {
-                images.Add(new ImageReference(image.ImageUrl!.Url!, $"{messagePath}.content[{j}].image_url.url"));
+                images.Add(new ImageReference(image.ImageUrl!.Url!, $"{messagePath}.content[{j}].image_url.url")
+                {
+                    Detail = DetailOf(image.ImageUrl.Detail),
+                });
                 mapped.Add(new EngineText.ImagePart(images.Count - 1));
             }
             else

@@ -82,8 +82,7 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         if (inputs.Count == 0) return 0;
         var stored = inputs.Select(StoredFeaturesFor).ToArray();                               // images by id only
         if (stored.Any(f => f is not null)) return EncodeImagesWithStoredFeatures(inputs, stored);
-        var pixels = stack(inputs.Select(PixelsFor).ToArray());                                // [images, 3, S, S]
-        var visual = model.EncodeImages(pixels);                                               // [images, N, hidden]
+        var visual = BySize(inputs.Select(PixelsFor).ToArray(), model.EncodeImages);           // [N_i, hidden] each
         for (var i = 0; i < inputs.Count; i++)
             encoderCache.Store(inputs[i].ContentHash, visual[i].clone().MoveToOuterDisposeScope().DetachFromDisposeScope());
         return inputs.Count;
@@ -100,15 +99,15 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         var missing = Enumerable.Range(0, inputs.Count).Where(i => fused[i] is null).ToArray();
         if (missing.Length > 0)
         {
-            var computed = model.FusedFeatures(stack(missing.Select(i => PixelsFor(inputs[i])).ToArray())); // [missing, N, fusedDim]
+            var computed = BySize(missing.Select(i => PixelsFor(inputs[i])).ToArray(), model.FusedFeatures); // [N_i, fusedDim] each
             for (var k = 0; k < missing.Length; k++)
             {
                 fused[missing[k]] = computed[k];
                 sink.Save(inputs[missing[k]].ContentHash, computed[k]);
             }
         }
-        var rounded = stack(fused.Select(f => f!.to(model.Placement.Device)).ToArray()).to(sink.StoredDType);
-        var visual = model.ProjectFeatures(rounded);                                           // [images, N, hidden]
+        var rounded = fused.Select(f => f!.to(model.Placement.Device).to(sink.StoredDType)).ToArray();
+        var visual = BySize(rounded, model.ProjectFeatures);                                   // [N_i, hidden] each
         for (var i = 0; i < inputs.Count; i++)
             encoderCache.Store(inputs[i].ContentHash, visual[i].clone().MoveToOuterDisposeScope().DetachFromDisposeScope());
         return missing.Length;
@@ -124,13 +123,29 @@ public sealed class ModelRunner(FlorenceVLModel model, PagedKvCache cache, Encod
         var missing = Enumerable.Range(0, inputs.Count).Where(i => fused[i] is null).ToArray();
         if (missing.Length > 0)
         {
-            var computed = model.FusedFeatures(stack(missing.Select(i => PixelsFor(inputs[i])).ToArray())); // [missing, N, fusedDim]
+            var computed = BySize(missing.Select(i => PixelsFor(inputs[i])).ToArray(), model.FusedFeatures); // [N_i, fusedDim] each
             for (var k = 0; k < missing.Length; k++) fused[missing[k]] = computed[k];
         }
-        var visual = model.ProjectFeatures(stack(fused.Select(f => f!.to(model.Placement.DType, model.Placement.Device)).ToArray()));
+        var visual = BySize(fused.Select(f => f!.to(model.Placement.DType, model.Placement.Device)).ToArray(), model.ProjectFeatures);
         for (var i = 0; i < inputs.Count; i++)
             encoderCache.Store(inputs[i].ContentHash, visual[i].clone().MoveToOuterDisposeScope().DetachFromDisposeScope());
         return missing.Length;
+    }
+
+    /// <summary>
+    /// Runs a batched step over items of possibly different shapes (images at different <c>detail</c>, so different
+    /// pixel sizes and visual-token counts): one batched call per distinct shape, results back in the items' order.
+    /// </summary>
+    private static Tensor[] BySize(IReadOnlyList<Tensor> items, Func<Tensor, Tensor> batched)
+    {
+        var results = new Tensor[items.Count];
+        foreach (var group in Enumerable.Range(0, items.Count).GroupBy(i => string.Join('x', items[i].shape)))
+        {
+            var indices = group.ToArray();
+            var output = batched(stack(indices.Select(i => items[i]).ToArray()));
+            for (var k = 0; k < indices.Length; k++) results[indices[k]] = output[k];
+        }
+        return results;
     }
 
     /// <summary>Features read from the store when the request started, as a new CPU tensor; null to compute.</summary>

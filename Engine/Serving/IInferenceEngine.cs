@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Processing.Images;
 using FlorenceVL.Engine.Constrained;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Processing.Text;
@@ -33,6 +34,9 @@ public sealed record GenerationRequest(IReadOnlyList<ChatMessage> Messages, IRea
 {
     /// <summary>Tools the chat template presents to the model (in its own tool format); empty for none.</summary>
     public IReadOnlyList<ToolSpec> Tools { get; init; } = [];
+
+    /// <summary>Each image's <c>detail</c>, by image index; missing entries are auto (the native size).</summary>
+    public IReadOnlyList<ImageDetail> ImageDetails { get; init; } = [];
 
     /// <summary>The grammar every choice's output must follow (structured outputs, tool calls); null for free text.</summary>
     public OutputConstraint? Output { get; init; }

@@ -55,5 +55,13 @@ public sealed record LoadedModel(
     /// </summary>
     public TokenVocabulary ConstraintVocabulary => _constraintVocabulary.Value;
 
+    private readonly Lazy<ImagePreprocessor> _lowDetail = new(() =>
+        new ImagePreprocessor(Preprocessor.Config with { ImageSize = ImageDetailSizes.LowSide(Config) }));
+
+    /// <summary>The preprocessing for an image's <c>detail</c>: low runs at <see cref="ImageDetailSizes.LowSide"/>.</summary>
+    public ImagePreprocessor PreprocessorFor(ImageDetail detail) => detail == ImageDetail.Low ? _lowDetail.Value : Preprocessor;
+
+    public int VisualTokensFor(ImageDetail detail) => ImageDetailSizes.VisualTokens(Config, PreprocessorFor(detail).Config.ImageSize);
+
     public void Dispose() => Model.Dispose();
 }

@@ -23,7 +23,11 @@ public sealed record PreparedRequest(
     /// </summary>
     public static PreparedRequest Create(GenerationRequest request, LoadedModel loaded)
     {
-        var prompt = loaded.Template.RenderPrompt(request.Messages, tools: request.Tools).ExpandImages(loaded.Config.NumVisualTokens);
+        // An image sent by id keeps the size its features were computed at (the native one); detail applies to pixels.
+        ImageDetail DetailOf(int image) => request.StoredImages.ContainsKey(image) ? ImageDetail.Auto
+            : image < request.ImageDetails.Count ? request.ImageDetails[image] : ImageDetail.Auto;
+        var prompt = loaded.Template.RenderPrompt(request.Messages, tools: request.Tools)
+            .ExpandImages(image => loaded.VisualTokensFor(DetailOf(image)));
         var pixels = new List<PreprocessedImage>();
         var images = new List<SequenceImage>();
         foreach (var span in prompt.Images)
@@ -32,7 +36,7 @@ public sealed record PreparedRequest(
                 throw new InvalidRequestException(RequestField.Images, RequestErrorKind.InvalidValue, $"Image part {span.ImageIndex} has no image data.");
             var image = request.StoredImages.TryGetValue(span.ImageIndex, out var stored)
                 ? PreprocessedImage.FromStoredFeatures(stored.ContentHash, loaded.Preprocessor.Config.ImageSize)
-                : loaded.Preprocessor.Preprocess(request.Images[span.ImageIndex].Span);
+                : loaded.PreprocessorFor(DetailOf(span.ImageIndex)).Preprocess(request.Images[span.ImageIndex].Span);
             pixels.Add(image);
             images.Add(new SequenceImage(image.ContentHash, span.Offset, span.Length));
         }

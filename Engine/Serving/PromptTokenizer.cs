@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Processing.Images;
 using FlorenceVL.Engine.Inference;
 using FlorenceVL.Engine.Processing.Text;
 
@@ -13,7 +14,9 @@ public sealed record CountedPrompt(IReadOnlyList<int> Ids, int NumImageTokens);
 /// </summary>
 public interface IPromptTokenizer
 {
-    CountedPrompt RenderChat(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolSpec> tools, bool addGenerationPrompt);
+    /// <param name="details">Each image's detail by image index (missing: auto).</param>
+    CountedPrompt RenderChat(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolSpec> tools, bool addGenerationPrompt,
+        IReadOnlyList<ImageDetail>? details = null);
 
     IReadOnlyList<int> Encode(string text, bool addSpecialTokens);
 
@@ -26,9 +29,11 @@ public interface IPromptTokenizer
 
 internal sealed class PromptTokenizer(LoadedModel loaded) : IPromptTokenizer
 {
-    public CountedPrompt RenderChat(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolSpec> tools, bool addGenerationPrompt)
+    public CountedPrompt RenderChat(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolSpec> tools, bool addGenerationPrompt,
+        IReadOnlyList<ImageDetail>? details = null)
     {
-        var prompt = loaded.Template.RenderPrompt(messages, addGenerationPrompt, tools).ExpandImages(loaded.Config.NumVisualTokens);
+        var prompt = loaded.Template.RenderPrompt(messages, addGenerationPrompt, tools)
+            .ExpandImages(image => loaded.VisualTokensFor(details is not null && image < details.Count ? details[image] : ImageDetail.Auto));
         return new CountedPrompt(prompt.Ids, prompt.Images.Sum(i => i.Length));
     }
 

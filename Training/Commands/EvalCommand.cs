@@ -1,3 +1,4 @@
+using FlorenceVL.Engine.Processing.Images;
 using System.Text.Json;
 using FlorenceVL.Training.Cli;
 using FlorenceVL.Training.Data;
@@ -9,7 +10,7 @@ namespace FlorenceVL.Training.Commands;
 /// <summary><c>eval &lt;checkpoint&gt; &lt;dataset.json&gt; [--images DIR] [--limit N] [--out report.json]</c></summary>
 public static class EvalCommand
 {
-    public const string Usage = "eval <checkpoint> <dataset.json> [--images DIR] [--limit N] [--out report.json] [--device cpu] [--max-new-tokens N]";
+    public const string Usage = "eval <checkpoint> <dataset.json> [--images DIR] [--limit N] [--out report.json] [--device cpu] [--max-new-tokens N] [--detail low|high]";
 
     public static int Run(CommandArguments args)
     {
@@ -21,11 +22,17 @@ public static class EvalCommand
         var device = args.String("device") ?? "cpu";
         // Short answers by default; captions need room (the shapes captions run to about 60 tokens).
         var maxNewTokens = args.Int("max-new-tokens") ?? 12;
+        // detail "low": the server's smaller preset (ImageDetailSizes.LowSide), to measure what it costs.
+        var detail = args.String("detail") ?? "high";
+        if (detail is not ("low" or "high")) throw new UsageException("--detail takes low or high.");
         if (maxNewTokens < 1) throw new UsageException("--max-new-tokens must be at least 1.");
         args.RejectUnknownOptions();
         var loaded = LoadedModel.Load(checkpoint, LoadedModel.Placement(device, "float32"));
         using var model = loaded.Model;
-        using var generator = new AnswerGenerator(model, loaded.Template, loaded.Tokenizer, loaded.Preprocessor);
+        var preprocessor = detail == "low"
+            ? new ImagePreprocessor(loaded.Preprocessor.Config with { ImageSize = ImageDetailSizes.LowSide(model.Config) })
+            : loaded.Preprocessor;
+        using var generator = new AnswerGenerator(model, loaded.Template, loaded.Tokenizer, preprocessor);
         var records = LlavaDatasetReader.ReadRecords(json).Select(r => r.Record).OfType<LlavaRecord>().Take(limit ?? int.MaxValue).ToList();
         var report = ExactMatchEvaluator.Evaluate(records, new DatasetSource(json, images), (prompt, image) => generator.Answer(prompt, image, maxNewTokens));
         foreach (var score in report.ByType.Append(report.Overall))

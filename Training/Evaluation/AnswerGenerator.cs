@@ -20,7 +20,7 @@ public sealed class AnswerGenerator(FlorenceVLModel model, IChatTemplate templat
         using var pause = CollectionPause.Begin(); // TorchSharp#1434: no collection while libtorch may read a temporary Scalar
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var expanded = template.RenderPrompt(prompt).ExpandImages(model.Config.NumVisualTokens);
+        var expanded = template.RenderPrompt(prompt).ExpandImages(ImageDetailSizes.VisualTokens(model.Config, preprocessor.Config.ImageSize));
         var images = expanded.Images.Select(span => (span.Offset, Visual(imagePath ?? throw new InvalidDataException("the prompt has an image but the record names none.")))).ToList();
         var embeds = model.EmbedWithImages(tensor(expanded.Ids.Select(i => (long)i).ToArray()), images);
         using var decoder = new SingleSequenceDecoder(model.LanguageModel, expanded.Ids.Count + maxNewTokens);

@@ -55,7 +55,8 @@ public sealed class OpenAISdkTests(ApiFactory factory) : IClassFixture<ApiFactor
             ChatMessageContentPart.CreateTextPart("Compare these."),
             ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(TestImages.Jpeg(3)), "image/jpeg", ChatImageDetailLevel.High))], Greedy);
 
-        Assert.Equal(50, ImageTokens(completion));
+        // High: the native 160 px, a 5x5 grid. Low: half that, rounded to the tower's 32-px stride, 96 px, a 3x3 grid.
+        Assert.Equal(25 + 9, ImageTokens(completion));
     }
 
     [Fact]

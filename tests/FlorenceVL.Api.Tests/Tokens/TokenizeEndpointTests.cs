@@ -37,6 +37,20 @@ public sealed class TokenizeEndpointTests(ApiFactory factory) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task A_low_detail_image_is_counted_at_the_smaller_preset()
+    {
+        var client = await factory.ReadyClientAsync();
+        var messages = ImageQuestion();
+        messages[0]!["content"]![0]!["image_url"]!["detail"] = "low";
+
+        using var response = await client.PostAsJsonAsync("/tokenize", new JsonObject { ["model"] = ApiFactory.Model, ["messages"] = messages });
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        // 160 px natively (a 5x5 grid); low is 96 px, a 3x3 grid.
+        Assert.Equal(9, document.RootElement.GetProperty("image_tokens").GetInt32());
+    }
+
+    [Fact]
     public async Task Tools_are_counted_as_the_model_sees_them()
     {
         var client = await factory.ReadyClientAsync();

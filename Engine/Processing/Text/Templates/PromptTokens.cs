@@ -12,9 +12,12 @@ public sealed record ImageSpan(int ImageIndex, int Offset, int Length);
 public sealed record PromptTokens(IReadOnlyList<int> Ids, IReadOnlyList<ImageMarker> Markers)
 {
     /// <summary>Replaces each marker by tokensPerImage positions (id 0, overwritten later by visual embeddings).</summary>
-    public ExpandedPrompt ExpandImages(int tokensPerImage)
+    public ExpandedPrompt ExpandImages(int tokensPerImage) => ExpandImages(_ => tokensPerImage);
+
+    /// <summary>Each image by its own count (images at different resolutions, <c>detail</c>), by image index.</summary>
+    public ExpandedPrompt ExpandImages(Func<int, int> tokensForImage)
     {
-        var (ids, spans, _) = ImageExpansion.Expand(Ids, Markers, tokensPerImage, perTokenFlags: null);
+        var (ids, spans, _) = ImageExpansion.Expand(Ids, Markers, tokensForImage, perTokenFlags: null);
         return new ExpandedPrompt(ids, spans);
     }
 }
@@ -31,7 +34,7 @@ public sealed record TrainingTokens(PromptTokens Tokens, IReadOnlyList<bool> IsL
     /// <summary>Visual-token positions are never loss tokens.</summary>
     public ExpandedTrainingTokens ExpandImages(int tokensPerImage)
     {
-        var (ids, spans, flags) = ImageExpansion.Expand(Tokens.Ids, Tokens.Markers, tokensPerImage, IsLossToken);
+        var (ids, spans, flags) = ImageExpansion.Expand(Tokens.Ids, Tokens.Markers, _ => tokensPerImage, IsLossToken);
         return new ExpandedTrainingTokens(ids, flags!, spans);
     }
 }
@@ -43,11 +46,12 @@ internal static class ImageExpansion
     public const int VisualFillId = 0;
 
     public static (int[] Ids, List<ImageSpan> Spans, bool[]? Flags) Expand(
-        IReadOnlyList<int> ids, IReadOnlyList<ImageMarker> markers, int tokensPerImage, IReadOnlyList<bool>? perTokenFlags)
+        IReadOnlyList<int> ids, IReadOnlyList<ImageMarker> markers, Func<int, int> tokensForImage, IReadOnlyList<bool>? perTokenFlags)
     {
-        if (tokensPerImage <= 0)
-            throw new ArgumentOutOfRangeException(nameof(tokensPerImage), tokensPerImage, "Each image needs at least one visual token.");
-        var length = ids.Count + markers.Count * (tokensPerImage - 1);
+        var counts = markers.ToDictionary(m => m.Position, m => tokensForImage(m.ImageIndex));
+        if (counts.Values.FirstOrDefault(c => c <= 0) is var bad && counts.Values.Any(c => c <= 0))
+            throw new ArgumentOutOfRangeException(nameof(tokensForImage), bad, "Each image needs at least one visual token.");
+        var length = ids.Count + counts.Values.Sum(c => c - 1);
         var expanded = new int[length];
         var flags = perTokenFlags is null ? null : new bool[length];
         var spans = new List<ImageSpan>(markers.Count);
@@ -57,9 +61,10 @@ internal static class ImageExpansion
         {
             if (markerAt.TryGetValue(source, out var marker))
             {
-                spans.Add(new ImageSpan(marker.ImageIndex, target, tokensPerImage));
-                Array.Fill(expanded, VisualFillId, target, tokensPerImage);
-                target += tokensPerImage;
+                var count = counts[source];
+                spans.Add(new ImageSpan(marker.ImageIndex, target, count));
+                Array.Fill(expanded, VisualFillId, target, count);
+                target += count;
                 continue;
             }
             expanded[target] = ids[source];
