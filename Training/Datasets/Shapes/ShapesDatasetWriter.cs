@@ -9,7 +9,7 @@ namespace FlorenceVL.Training.Datasets.Shapes;
 ///   out/images/{train,eval}_00000.png
 ///   out/stage1_{train,eval}.json   one caption conversation per image
 ///   out/stage2_train.json          one multi-turn conversation per image: its 3-6 questions and its caption, in a random order
-///                                  (in 30% of them also the json question: the objects as a JSON object)
+///                                  (in half of them also the json question: the objects as a JSON object)
 ///   out/stage2_eval.json           one question/answer conversation per question, so each is scored on its own (every
 ///                                  image's json question included)
 /// </code>
@@ -27,7 +27,7 @@ public static class ShapesDatasetWriter
     private const int JsonSeedSalt = 0x15011;
 
     /// <summary>The share of training conversations that also ask the json question.</summary>
-    public const double JsonShare = 0.3;
+    public const double JsonShare = 0.5;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

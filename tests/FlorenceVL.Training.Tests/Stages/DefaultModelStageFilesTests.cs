@@ -35,19 +35,17 @@ public class DefaultModelStageFilesTests
     }
 
     [Fact]
-    public void Stage_1_trains_everything_stage_2_freezes_the_tower_stages_3_and_4_train_it_slower_than_the_llm()
+    public void Stage_1_trains_everything_stages_2_and_4_freeze_the_tower_stage_3_trains_it_slower_than_the_llm()
     {
         var (stage1, stage2, stage3, stage4) = (Stage(1), Stage(2), Stage(3), Stage(4));
 
         Assert.Equal(ModelParts.All.Order(), stage1.TrainableParts.Order());
         Assert.False(stage2.Trains(ModelPart.VisionTower));
-        foreach (var stage in new[] { stage3, stage4 })
-        {
-            var rates = stage.Optimization.LearningRates;
-            Assert.True(rates[ModelPart.VisionTower] < rates[ModelPart.Llm], $"the tower must train slower than the LLM in {stage.Name}");
-        }
-        // Stage 4 only continues stage 3: a lower rate on every part, and far fewer steps.
-        Assert.All(ModelParts.All, part => Assert.True(stage4.Optimization.LearningRates[part] < stage3.Optimization.LearningRates[part], $"{part}"));
+        var rates = stage3.Optimization.LearningRates;
+        Assert.True(rates[ModelPart.VisionTower] < rates[ModelPart.Llm], "the tower must train slower than the LLM in stage 3");
+        // Stage 4 (the json answers) keeps the tower stage 3 trained for the word, and is short.
+        Assert.False(stage4.Trains(ModelPart.VisionTower));
+        Assert.True(stage4.Trains(ModelPart.Llm) && stage4.Trains(ModelPart.Projector));
         Assert.True(stage4.Optimization.MaxSteps < stage3.Optimization.MaxSteps);
         Assert.Equal("bfloat16", stage4.Output.SaveDType);                     // the committed model is bf16 (20 MB budget)
     }
