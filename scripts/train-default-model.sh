@@ -3,7 +3,7 @@
 # initialisation of the LLM), stage 1 (captions, the whole model end to end, vision tower included, as the paper does),
 # stage 2 (each image's questions and caption in one conversation; projector + LLM on the frozen tower's cached
 # features), stage 3 (the same data with the tower training too, at a low rate, for the written word), stage 4 (stage 3
-# continued at half its rates on the same conversations, 30% of which now also ask for the shapes as JSON), the eval gate,
+# continued on the same conversations, half of which now also ask for the shapes as JSON; tower frozen), the eval gate,
 # and the copy into models/. Work files go to artifacts/shapes (git-ignored). Prints each step's wall time.
 #   scripts/train-default-model.sh            # everything
 #   OMP_NUM_THREADS=2 scripts/train-default-model.sh   # on an idle machine; 1 (the default) is far faster on a busy one
