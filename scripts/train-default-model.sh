@@ -2,8 +2,9 @@
 # Reproduces models/florence-vl-shapes from nothing: the shapes dataset, a random tiny Florence-VL (width-scaled
 # initialisation of the LLM), stage 1 (captions, the whole model end to end, vision tower included, as the paper does),
 # stage 2 (each image's questions and caption in one conversation; projector + LLM on the frozen tower's cached
-# features), stage 3 (the same data with the tower training too, at a low rate, for the written word), the eval gate, and
-# the copy into models/. Work files go to artifacts/shapes (git-ignored). Prints each step's wall time.
+# features), stage 3 (the same data with the tower training too, at a low rate, for the written word), stage 4 (stage 3
+# continued on the same conversations, half of which now also ask for the shapes as JSON; tower frozen), the eval gate,
+# and the copy into models/. Work files go to artifacts/shapes (git-ignored). Prints each step's wall time.
 #   scripts/train-default-model.sh            # everything
 #   OMP_NUM_THREADS=2 scripts/train-default-model.sh   # on an idle machine; 1 (the default) is far faster on a busy one
 set -euo pipefail
@@ -32,11 +33,13 @@ timed init train init "$work/init" --corpus "$work/data/stage1_train.json,$work/
 timed stage1 stage Training/StageFiles/shapes-stage1.json "$work/stage1"
 timed stage2 stage Training/StageFiles/shapes-stage2.json "$work/stage2"
 timed stage3 stage Training/StageFiles/shapes-stage3.json "$work/stage3"
-timed eval train eval "$work/stage3/final" "$work/data/stage2_eval.json" --out "$work/eval.json"
+timed stage4 stage Training/StageFiles/shapes-stage4.json "$work/stage4"
+# Room for the json answers (a scene's JSON runs to about 100 tokens); the short answers stop at their end of turn.
+timed eval train eval "$work/stage4/final" "$work/data/stage2_eval.json" --max-new-tokens 160 --out "$work/eval.json"
 
 rm -rf "$model.new" && mkdir -p "$model.new/vision_tower"
-cp "$work/stage3/final/model.safetensors" "$work/stage3/final/config.json" "$work/stage3/final"/tokenizer* "$model.new/"
-cp "$work/stage3/final/vision_tower/config.json" "$model.new/vision_tower/"
+cp "$work/stage4/final/model.safetensors" "$work/stage4/final/config.json" "$work/stage4/final"/tokenizer* "$model.new/"
+cp "$work/stage4/final/vision_tower/config.json" "$model.new/vision_tower/"
 [ -f "$model/README.md" ] && cp "$model/README.md" "$model/example.png" "$model.new/" 2>/dev/null || true
 rm -rf "$model" && mv "$model.new" "$model"
 cat "$work/times.txt"

@@ -25,6 +25,26 @@ public static class SceneText
         return scene.Word is { } word ? $"{caption} The word \"{word.Text}\" is written in the middle." : caption;
     }
 
+    /// <summary>The json question's wordings; the first is the one the model README's structured-output example asks.</summary>
+    public static IReadOnlyList<string> JsonPrompts { get; } =
+        ["Describe the shapes as JSON.", "List the shapes in JSON.", "Answer in JSON: how many shapes are there and what are they?"];
+
+    /// <summary>
+    /// <c>{"count": 2, "shapes": [{"color": "red", "shape": "circle"}, {"color": "blue", "shape": "square"}]}</c>: the
+    /// objects (not the word) in the caption's order, one space after each ':' and ',' and none elsewhere, which a JSON
+    /// schema grammar that allows at most one space at each place also accepts. The server's structured outputs constrain
+    /// decoding to such a schema; a model that never saw JSON wrote digits until the token limit.
+    /// </summary>
+    public static string Json(Scene scene)
+    {
+        var count = scene.Objects.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var shapes = Ordered(scene).Select(o => $"{{\"color\": \"{o.Color.Name}\", \"shape\": \"{ShapeNames.Of(o.Shape)}\"}}");
+        return $"{{\"count\": {count}, \"shapes\": [{string.Join(", ", shapes)}]}}";
+    }
+
+    /// <summary>The json question about a scene, in one of its wordings.</summary>
+    public static SceneQuestion JsonQuestion(Scene scene, int wording) => new("json", JsonPrompts[wording], Json(scene));
+
     public static IReadOnlyList<SceneQuestion> Questions(Scene scene, Random random)
     {
         var questions = new List<SceneQuestion>();

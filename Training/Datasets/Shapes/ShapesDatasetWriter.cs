@@ -9,7 +9,9 @@ namespace FlorenceVL.Training.Datasets.Shapes;
 ///   out/images/{train,eval}_00000.png
 ///   out/stage1_{train,eval}.json   one caption conversation per image
 ///   out/stage2_train.json          one multi-turn conversation per image: its 3-6 questions and its caption, in a random order
-///   out/stage2_eval.json           one question/answer conversation per question, so each is scored on its own
+///                                  (in half of them also the json question: the objects as a JSON object)
+///   out/stage2_eval.json           one question/answer conversation per question, so each is scored on its own (every
+///                                  image's json question included)
 /// </code>
 /// Training asks an image's questions in one conversation, as LLaVA's instruction data does: the image's visual tokens
 /// are encoded once for all of them rather than once per question. Measured on this dataset, 800 steps of 16 such
@@ -22,6 +24,10 @@ public static class ShapesDatasetWriter
 {
     public const string ImageFolder = "images";
     private const int EvalSeedSalt = 0x5EED;
+    private const int JsonSeedSalt = 0x15011;
+
+    /// <summary>The share of training conversations that also ask the json question.</summary>
+    public const double JsonShare = 0.5;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -47,7 +53,13 @@ public static class ShapesDatasetWriter
             File.WriteAllBytes(Path.Combine(outputDirectory, ImageFolder, imageName), SceneRenderer.RenderPng(scene));
             var prompt = SceneText.CaptionPrompts[random.Next(SceneText.CaptionPrompts.Count)];
             captions.Add(Conversation($"{split}-{index:D5}-caption", imageName, prompt, SceneText.Caption(scene), "caption"));
-            var sceneQuestions = SceneText.Questions(scene, random);
+            var sceneQuestions = SceneText.Questions(scene, random).ToList();
+            // Whether (in training) and how the json question is asked comes from its own stream per image, so the scenes,
+            // the other questions and the stage-1 captions are those of a dataset written before it existed.
+            var jsonRandom = JsonRandom(split, options.Seed, index);
+            var askJson = !multiTurn || jsonRandom.NextDouble() < JsonShare;
+            var jsonWording = jsonRandom.Next(SceneText.JsonPrompts.Count);
+            if (askJson) sceneQuestions.Add(SceneText.JsonQuestion(scene, jsonWording));
             numQuestions += sceneQuestions.Count;
             if (multiTurn)
                 questions.Add(MultiTurn($"{split}-{index:D5}-questions", imageName,
@@ -68,6 +80,9 @@ public static class ShapesDatasetWriter
         var random = new Random(unchecked(seed * 1_000_003 + index));
         return questions.OrderBy(_ => random.Next()).ToList();
     }
+
+    private static Random JsonRandom(string split, int seed, int index) =>
+        new(unchecked((seed ^ JsonSeedSalt) * 1_000_003 + index * 2 + (split == "train" ? 0 : 1)));
 
     private static LlavaRecord MultiTurn(string id, string image, IReadOnlyList<SceneQuestion> questions) => new(
         id,

@@ -10,7 +10,7 @@ namespace FlorenceVL.Training.Tests.Datasets;
 public class ShapesDatasetTests
 {
     private static readonly ShapesDatasetOptions Small = new(Seed: 7, NumTrain: 12, NumEval: 4, ImageSize: 96);
-    private static readonly string[] QuestionTypes = ["color", "shape", "count", "left_right", "top_bottom", "word"];
+    private static readonly string[] QuestionTypes = ["color", "shape", "count", "left_right", "top_bottom", "word", "json"];
 
     [Fact]
     public void Same_seed_writes_byte_identical_files()
@@ -72,7 +72,7 @@ public class ShapesDatasetTests
         Assert.All(records, r =>
         {
             Assert.Equal(ShapesDatasetWriter.MultiTurnType, r.QuestionType);
-            Assert.InRange(r.Conversations.Count, 8, 14);                      // 3 to 6 questions and the caption, a human and a gpt turn each
+            Assert.InRange(r.Conversations.Count, 8, 16);                      // 3 to 6 questions, maybe the json one, and the caption, a human and a gpt turn each
             for (var t = 0; t < r.Conversations.Count; t++)
                 Assert.Equal(t % 2 == 0 ? LlavaTurn.Human : LlavaTurn.Gpt, r.Conversations[t].From);
             Assert.StartsWith("<image>\n", r.Conversations[0].Value);
@@ -197,5 +197,92 @@ public class ShapesDatasetTests
             "An orange circle in the bottom left, a purple circle in the bottom right, a green square in the top right "
             + "and a yellow triangle in the top left.",
             SceneText.Caption(scene));
+    }
+
+    [Fact]
+    public void The_json_answer_lists_every_object_in_caption_order_with_one_space_after_each_colon_and_comma()
+    {
+        var scene = new Scene(128, false,
+        [
+            new SceneObject(ShapeKind.Triangle, ShapeColor.All[3], 30, 30, 20, Horizontal.Left, Vertical.Top),
+            new SceneObject(ShapeKind.Square, ShapeColor.All[1], 100, 30, 20, Horizontal.Right, Vertical.Top),
+            new SceneObject(ShapeKind.Circle, ShapeColor.All[4], 100, 100, 20, Horizontal.Right, Vertical.Bottom),
+            new SceneObject(ShapeKind.Circle, ShapeColor.All[5], 30, 100, 20, Horizontal.Left, Vertical.Bottom),
+        ], new SceneWord("CAT", 64, 64, 20));
+        Assert.Equal(
+            """{"count": 4, "shapes": [{"color": "orange", "shape": "circle"}, {"color": "purple", "shape": "circle"}, """
+            + """{"color": "green", "shape": "square"}, {"color": "yellow", "shape": "triangle"}]}""",
+            SceneText.Json(scene));
+        Assert.Equal("Describe the shapes as JSON.", SceneText.JsonPrompts[0]);
+    }
+
+    [Fact]
+    public void Json_answers_parse_and_agree_with_the_scene()
+    {
+        var random = new Random(4);
+        var sampler = new SceneSampler(128, wordProbability: 0.5);
+        for (var i = 0; i < 100; i++)
+        {
+            var scene = sampler.Sample(random);
+            var answer = SceneText.Json(scene);
+            using var json = JsonDocument.Parse(answer);
+            var root = json.RootElement;
+            Assert.Equal(["count", "shapes"], root.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(scene.Objects.Count, root.GetProperty("count").GetInt32());
+            var entries = root.GetProperty("shapes").EnumerateArray()
+                .Select(e => (Color: e.GetProperty("color").GetString()!, Shape: e.GetProperty("shape").GetString()!)).ToList();
+            Assert.All(root.GetProperty("shapes").EnumerateArray(), e => Assert.Equal(["color", "shape"], e.EnumerateObject().Select(p => p.Name)));
+            // One entry per object, in the caption's order (circles, squares, triangles; each top row first, left to right).
+            var expected = scene.Objects.OrderBy(o => o.Shape).ThenBy(o => o.Row).ThenBy(o => o.Column)
+                .Select(o => (Color: o.Color.Name, Shape: ShapeNames.Of(o.Shape))).ToList();
+            Assert.Equal(expected, entries);
+            var caption = SceneText.Caption(scene);
+            var positions = entries.Select(e => caption.IndexOf($"{e.Color} {e.Shape}", StringComparison.Ordinal)).ToList();
+            Assert.All(positions, p => Assert.True(p >= 0));
+            Assert.Equal(positions.Order(), positions);
+            // The word is not an entry, and the text is spaced as the structured-output grammar allows.
+            if (scene.Word is { } word) Assert.DoesNotContain(word.Text, answer);
+            Assert.DoesNotContain(":\"", answer);
+            Assert.DoesNotContain(",\"", answer);
+            Assert.DoesNotContain(",{", answer);
+            Assert.DoesNotContain("  ", answer);
+        }
+    }
+
+    [Fact]
+    public void Every_eval_image_has_a_json_question_and_about_half_the_training_conversations_ask_it()
+    {
+        using var dir = new TempDirectory();
+        var options = Small with { NumTrain = 40, ImageSize = 64 };
+        ShapesDatasetWriter.Write(dir.Path, options);
+        var eval = JsonSerializer.Deserialize<List<LlavaRecord>>(File.ReadAllText(dir.Combine("stage2_eval.json")))!;
+        var evalJson = eval.Where(r => r.QuestionType == "json").ToList();
+        Assert.Equal(options.NumEval, evalJson.Count);
+        Assert.Equal(options.NumEval, evalJson.Select(r => r.Image).Distinct().Count());
+        Assert.All(evalJson, r => Assert.Contains(r.Conversations[0].Value["<image>\n".Length..], SceneText.JsonPrompts));
+        // The json answer's count is the count question's answer about the same image.
+        Assert.All(evalJson, r => Assert.Equal(
+            eval.Single(c => c.Image == r.Image && c.QuestionType == "count").Conversations[1].Value,
+            JsonDocument.Parse(r.Conversations[1].Value).RootElement.GetProperty("count").GetInt32().ToString()));
+
+        var train = JsonSerializer.Deserialize<List<LlavaRecord>>(File.ReadAllText(dir.Combine("stage2_train.json")))!;
+        var withJson = train.Count(r => r.Conversations.Any(t => SceneText.JsonPrompts.Any(p => t.Value.EndsWith(p, StringComparison.Ordinal))));
+        Assert.InRange(withJson, 10, 30);
+        Assert.All(train.SelectMany(r => r.Conversations).Where(t => t.From == LlavaTurn.Gpt && t.Value.StartsWith('{')),
+            t => JsonDocument.Parse(t.Value).Dispose());
+    }
+
+    [Fact]
+    public void The_json_question_leaves_the_scenes_and_the_other_questions_as_they_were()
+    {
+        // Its randomness has its own stream, so the held-out split (and the shipped model's training data) keeps its images
+        // and questions: eval image 0 is still the model README's example.png.
+        using var dir = new TempDirectory();
+        ShapesDatasetWriter.Write(dir.Path, new ShapesDatasetOptions(1234, NumTrain: 0, NumEval: 1, ImageSize: 160, WordScale: 0.18));
+        Assert.Equal(File.ReadAllBytes(Repository.Path("models", "florence-vl-shapes", "example.png")),
+            File.ReadAllBytes(dir.Combine(ShapesDatasetWriter.ImageFolder, "eval_00000.png")));
+        var eval = JsonSerializer.Deserialize<List<LlavaRecord>>(File.ReadAllText(dir.Combine("stage2_eval.json")))!;
+        Assert.Equal("4", eval.Single(r => r.QuestionType == "count").Conversations[1].Value);
+        Assert.Equal("STONE", eval.Single(r => r.QuestionType == "word").Conversations[1].Value);
     }
 }

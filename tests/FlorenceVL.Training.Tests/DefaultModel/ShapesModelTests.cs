@@ -12,8 +12,9 @@ namespace FlorenceVL.Training.Tests.DefaultModel;
 /// The committed default model (models/florence-vl-shapes) answers held-out questions through the serving path: the
 /// first images of the eval split that scripts/train-default-model.sh generates (same seed, size and word scale), regenerated here,
 /// never seen in training. Each question type must reach its floor, a little below what the model reaches on these
-/// images (count and colour 100%, shape 38/39, left/right 37/40, top/bottom 39/40, word 13 of 21; its README has the
-/// whole-split figures) and far above chance, so a model that stopped looking at the image, or mixed up its objects, fails.
+/// images and far above chance (its README has the whole-split figures), so a model that stopped looking at the image, or
+/// mixed up its objects, fails. The json answer (the whole object, exact match) is right on 28 of these 40 images (78.7%
+/// of the split, just under its 80% gate); its floor sits a little below what the model reaches here.
 /// </summary>
 public class ShapesModelTests
 {
@@ -32,6 +33,7 @@ public class ShapesModelTests
         ["left_right"] = 0.85,
         ["color"] = 0.9,
         ["word"] = 0.5,
+        ["json"] = 0.65,                                                      // exact match of the whole JSON object (28/40 here)
     };
 
     [Fact]
@@ -47,7 +49,7 @@ public class ShapesModelTests
         using var model = loaded.Model;
         using var generator = new AnswerGenerator(model, loaded.Template, loaded.Tokenizer, loaded.Preprocessor);
         var report = ExactMatchEvaluator.Evaluate(records, new DatasetSource(json, data.Combine(ShapesDatasetWriter.ImageFolder)),
-            (prompt, image) => generator.Answer(prompt, image, maxNewTokens: 12));
+            (prompt, image) => generator.Answer(prompt, image, maxNewTokens: 160));   // room for the JSON
 
         Assert.Equal(Floors.Keys.Order(), report.ByType.Select(s => s.QuestionType).Order());
         var failures = report.ByType.Where(s => Floors.TryGetValue(s.QuestionType, out var floor) && s.Accuracy < floor)

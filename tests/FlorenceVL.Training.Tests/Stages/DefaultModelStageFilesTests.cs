@@ -16,29 +16,38 @@ public class DefaultModelStageFilesTests
     private static string Work(params string[] parts) => Repository.Path(["artifacts", "shapes", .. parts]);
 
     [Fact]
-    public void The_three_stages_chain_from_init_to_the_model_the_script_copies()
+    public void The_four_stages_chain_from_init_to_the_model_the_script_copies()
     {
-        var (stage1, stage2, stage3) = (Stage(1), Stage(2), Stage(3));
+        var (stage1, stage2, stage3, stage4) = (Stage(1), Stage(2), Stage(3), Stage(4));
 
         Assert.Equal(Work("init"), stage1.ModelDirectory);
         Assert.Equal(Path.Combine(stage1.Output.Directory, "final"), stage2.ModelDirectory);
         Assert.Equal(Path.Combine(stage2.Output.Directory, "final"), stage3.ModelDirectory);
-        Assert.Equal(Work("stage3"), stage3.Output.Directory);
+        Assert.Equal(Path.Combine(stage3.Output.Directory, "final"), stage4.ModelDirectory);
+        Assert.Equal(Work("stage4"), stage4.Output.Directory);
         Assert.Equal(Work("data", "stage1_train.json"), stage1.Train.JsonPath);
-        Assert.All(new[] { stage2, stage3 }, s => Assert.Equal(Work("data", "stage2_train.json"), s.Train.JsonPath));
-        Assert.All(new[] { stage1, stage2, stage3 }, s => Assert.Equal(Work("data", "images"), s.Train.ImageFolder));
+        Assert.All(new[] { stage2, stage3, stage4 }, s => Assert.Equal(Work("data", "stage2_train.json"), s.Train.JsonPath));
+        Assert.All(new[] { stage1, stage2, stage3, stage4 }, s => Assert.Equal(Work("data", "images"), s.Train.ImageFolder));
+        // The script evaluates and copies the last stage's final checkpoint.
+        var script = File.ReadAllText(Repository.Path("scripts", "train-default-model.sh"));
+        Assert.Contains("train eval \"$work/stage4/final\"", script);
+        Assert.Contains("cp \"$work/stage4/final/model.safetensors\"", script);
     }
 
     [Fact]
-    public void Stage_1_trains_everything_stage_2_freezes_the_tower_stage_3_trains_it_slower_than_the_llm()
+    public void Stage_1_trains_everything_stages_2_and_4_freeze_the_tower_stage_3_trains_it_slower_than_the_llm()
     {
-        var (stage1, stage2, stage3) = (Stage(1), Stage(2), Stage(3));
+        var (stage1, stage2, stage3, stage4) = (Stage(1), Stage(2), Stage(3), Stage(4));
 
         Assert.Equal(ModelParts.All.Order(), stage1.TrainableParts.Order());
         Assert.False(stage2.Trains(ModelPart.VisionTower));
         var rates = stage3.Optimization.LearningRates;
         Assert.True(rates[ModelPart.VisionTower] < rates[ModelPart.Llm], "the tower must train slower than the LLM in stage 3");
-        Assert.Equal("bfloat16", stage3.Output.SaveDType);                     // the committed model is bf16 (20 MB budget)
+        // Stage 4 (the json answers) keeps the tower stage 3 trained for the word, and is short.
+        Assert.False(stage4.Trains(ModelPart.VisionTower));
+        Assert.True(stage4.Trains(ModelPart.Llm) && stage4.Trains(ModelPart.Projector));
+        Assert.True(stage4.Optimization.MaxSteps < stage3.Optimization.MaxSteps);
+        Assert.Equal("bfloat16", stage4.Output.SaveDType);                     // the committed model is bf16 (20 MB budget)
     }
 
     [Fact]
