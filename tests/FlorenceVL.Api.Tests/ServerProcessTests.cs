@@ -68,12 +68,19 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
         }
     }
 
+    /// <summary>The README's structured-output schema, written out again here so the test does not read it from the README.</summary>
+    private const string ShapesSchema = """
+        {"type":"object","properties":{"count":{"type":"integer"},"shapes":{"type":"array","items":{"type":"object",
+         "properties":{"color":{"type":"string"},"shape":{"type":"string","enum":["circle","square","triangle"]}},
+         "required":["color","shape"],"additionalProperties":false}}},"required":["count","shapes"],"additionalProperties":false}
+        """;
+
     [Fact]
     public async Task The_README_curl_examples_work_against_a_running_server()
     {
         var examples = CurlExamples.Read();
         Assert.Equal(["Text", "An image as a data: URL", "Streaming", "A picture of shapes from the default model's held-out set",
-            "Tool calling: the answer is a call of report_count, its arguments constrained to the parameters",
+            "Structured output: the answer follows a JSON schema", "Tool calling: the answer is a call of report_count, its arguments constrained to the parameters",
             "Sending an image once, then asking about it by id", "The Responses API",
             "Counting tokens before sending"],
             examples.Select(e => e.Title.Split(" (")[0]));
@@ -101,19 +108,30 @@ public sealed class ServerProcessTests(ServerProcessFixture fixture) : IClassFix
         Assert.True(usageChunk.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32() >= 1);
         using var shapes = JsonDocument.Parse(outputs[3]);
         Assert.Equal("4", shapes.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
-        using var tool = JsonDocument.Parse(outputs[4]);
+        using var structured = JsonDocument.Parse(outputs[4]);
+        var structuredChoice = structured.RootElement.GetProperty("choices")[0];
+        Assert.Equal("stop", structuredChoice.GetProperty("finish_reason").GetString());
+        var document = structuredChoice.GetProperty("message").GetProperty("content").GetString();
+        StructuredOutputs.SchemaAssert.Valid(ShapesSchema, document);
+        using (var shapeList = JsonDocument.Parse(document!))
+        {
+            // example.png holds four shapes (models/florence-vl-shapes/README.md; the generator drew it).
+            Assert.Equal(4, shapeList.RootElement.GetProperty("count").GetInt32());
+            Assert.Equal(4, shapeList.RootElement.GetProperty("shapes").GetArrayLength());
+        }
+        using var tool = JsonDocument.Parse(outputs[5]);
         var toolChoice = tool.RootElement.GetProperty("choices")[0];
         Assert.Equal("tool_calls", toolChoice.GetProperty("finish_reason").GetString());
         var call = toolChoice.GetProperty("message").GetProperty("tool_calls")[0];
         Assert.Equal("report_count", call.GetProperty("function").GetProperty("name").GetString());
         using (var arguments = JsonDocument.Parse(call.GetProperty("function").GetProperty("arguments").GetString()!))
             Assert.Equal(4, arguments.RootElement.GetProperty("count").GetInt32());
-        using var byId = JsonDocument.Parse(outputs[5]);
+        using var byId = JsonDocument.Parse(outputs[6]);
         Assert.Equal("4", byId.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
-        using var response = JsonDocument.Parse(outputs[6]);
+        using var response = JsonDocument.Parse(outputs[7]);
         Assert.Equal("response", response.RootElement.GetProperty("object").GetString());
         Assert.Equal("message", response.RootElement.GetProperty("output")[0].GetProperty("type").GetString());
-        using var tokenized = JsonDocument.Parse(outputs[7]);
+        using var tokenized = JsonDocument.Parse(outputs[8]);
         Assert.Equal(25, tokenized.RootElement.GetProperty("image_tokens").GetInt32());
         Assert.Equal(tokenized.RootElement.GetProperty("tokens").GetArrayLength(), tokenized.RootElement.GetProperty("count").GetInt32());
     }
