@@ -14,45 +14,16 @@ namespace FlorenceVL.Contracts.Responses;
 /// </summary>
 public static class ResponsesRequestParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = ContractsJsonContext.MaxDepthLimit };
-
     public static bool TryParse(
         ReadOnlySpan<byte> utf8Json,
         [NotNullWhen(true)] out ResponsesRequest? request,
         [NotNullWhen(false)] out RequestError? error)
     {
         request = null;
-        var owned = utf8Json.ToArray();
-        if (!System.Text.Unicode.Utf8.IsValid(owned))
-        {
-            error = new RequestError("We could not parse the JSON body of your request: it is not valid UTF-8.", null, OpenAIErrorCodes.InvalidJson);
+        // The syntax pass and the top-level binding are the chat parser's, so both endpoints word errors alike.
+        if (!ChatRequestParser.TryParse(utf8Json, ContractsJsonContext.Default.ResponsesRequest, out var bound, out error))
             return false;
-        }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(owned, DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            var reason = ex.Message.Split(" LineNumber:", 2)[0].Trim();
-            var position = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
-            error = new RequestError($"We could not parse the JSON body of your request: {reason}{position}", null, OpenAIErrorCodes.InvalidJson);
-            return false;
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                error = new RequestError(
-                    $"The request body must be a JSON object, but got {JsonKinds.Describe(root.ValueKind)} instead.", null, OpenAIErrorCodes.InvalidType);
-                return false;
-            }
-            if (!TryBind(root, ContractsJsonContext.Default.ResponsesRequest, null, out var bound, out error))
-                return false;
-            return TryReadInput(bound, out request, out error);
-        }
+        return TryReadInput(bound, out request, out error);
     }
 
     private static bool TryReadInput(ResponsesRequest bound, out ResponsesRequest? request, out RequestError? error)
@@ -103,44 +74,11 @@ public static class ResponsesRequestParser
         catch (JsonException ex)
         {
             value = default;
-            error = BindingError(ex, element, typeof(T), prefix);
+            error = ChatRequestParser.BindingError(ex, element, typeof(T), prefix);
             return false;
         }
     }
 
-    private static RequestError BindingError(JsonException ex, JsonElement root, Type rootType, string? prefix)
-    {
-        var segments = JsonPath.Parse(ex.Path);
-        var relative = JsonPath.FromSerializerPath(ex.Path);
-        var param = prefix is null ? relative : relative is null ? prefix : relative.StartsWith('[') ? prefix + relative : $"{prefix}.{relative}";
-        if (ex.Message.StartsWith("Duplicate property", StringComparison.Ordinal))
-            return new RequestError($"Duplicate parameter '{param}'.", param, OpenAIErrorCodes.InvalidJson);
-        var expected = ExpectedJsonKind.At(rootType, segments, ContractsJsonContext.Default.Options);
-        var actual = ValueAt(root, segments);
-        if (expected?.Contains("a string", StringComparison.Ordinal) == true && actual is { ValueKind: JsonValueKind.String })
-            return new RequestError(
-                $"Invalid value for '{param}': the string is not valid Unicode (check its \\u escapes).", param, OpenAIErrorCodes.InvalidValue);
-        if (expected is not null && actual is { ValueKind: JsonValueKind.Number } number && expected.Contains("integer"))
-            return new RequestError(
-                $"Invalid value for '{param}': expected {expected}, but got {number.GetRawText()} instead.", param, OpenAIErrorCodes.InvalidValue);
-        return InvalidType(param, expected ?? "a different type", actual is { } v ? JsonKinds.Describe(v.ValueKind) : "an unexpected value");
-    }
-
     public static RequestError InvalidType(string? param, string expected, string actual) =>
-        new($"Invalid type for '{param}': expected {expected}, but got {actual} instead.", param, OpenAIErrorCodes.InvalidType);
-
-    private static JsonElement? ValueAt(JsonElement root, IReadOnlyList<JsonPath.Segment> segments)
-    {
-        var current = root;
-        foreach (var segment in segments)
-        {
-            if (segment.Index is { } index && current.ValueKind == JsonValueKind.Array && index < current.GetArrayLength())
-                current = current[index];
-            else if (segment.Name is { } name && current.ValueKind == JsonValueKind.Object && current.TryGetProperty(name, out var child))
-                current = child;
-            else
-                return null;
-        }
-        return current;
-    }
+        ChatRequestParser.InvalidType(param, expected, actual);
 }

@@ -97,11 +97,16 @@ public static class ChatRequestParser
             $"We could not parse the JSON body of your request: {reason}{position}", null, OpenAIErrorCodes.InvalidJson);
     }
 
-    private static RequestError BindingError(JsonException ex, JsonElement root, Type requestType)
+    /// <summary>
+    /// A binding failure as OpenAI words it, at its JSON path. <paramref name="prefix"/> is where
+    /// <paramref name="root"/> sits in the body when a caller binds part of it on its own (e.g. "input[2]").
+    /// </summary>
+    internal static RequestError BindingError(JsonException ex, JsonElement root, Type requestType, string? prefix = null)
     {
         var serializerPath = ex is NestedJsonException nested ? ex.Path + nested.RelativePath : ex.Path;
         var segments = JsonPath.Parse(serializerPath);
-        var param = JsonPath.FromSerializerPath(serializerPath);
+        var relative = JsonPath.FromSerializerPath(serializerPath);
+        var param = prefix is null ? relative : relative is null ? prefix : relative.StartsWith('[') ? prefix + relative : $"{prefix}.{relative}";
         var innermost = ex is NestedJsonException { InnerException: UnexpectedJsonTypeException inner } ? inner : ex;
 
         if (innermost is UnexpectedJsonTypeException typed)
@@ -122,7 +127,7 @@ public static class ChatRequestParser
         return InvalidType(param, expected ?? "a different type", actual is { } value ? JsonKinds.Describe(value.ValueKind) : "an unexpected value");
     }
 
-    private static RequestError InvalidType(string? param, string expected, string actual) =>
+    internal static RequestError InvalidType(string? param, string expected, string actual) =>
         new($"Invalid type for '{param}': expected {expected}, but got {actual} instead.", param, OpenAIErrorCodes.InvalidType);
 
     private static JsonElement? ValueAt(JsonElement root, IReadOnlyList<JsonPath.Segment> segments)
