@@ -24,7 +24,53 @@ internal static unsafe class ProjectionForward
     public static Tensor Apply(Linear projection, Tensor input)
     {
         var weight = projection.weight ?? throw new ArgumentException("a projection without a weight.", nameof(projection));
-        return Supports(input, weight, projection.bias) ? ViaKernel(input, weight) : projection.forward(input);
+        if (Supports(input, weight, projection.bias)) return ViaKernel(input, weight);
+        return SupportsBFloat16Rows(input, weight, projection.bias) ? ViaBFloat16Kernel(input, weight) : projection.forward(input);
+    }
+
+    /// <summary>Off with FLORENCEVL_BF16_GEMV=0, for side-by-side measurements against libtorch's product.</summary>
+    private static readonly bool BFloat16KernelEnabled = Environment.GetEnvironmentVariable("FLORENCEVL_BF16_GEMV") != "0";
+
+    /// <summary>bf16 decode rows (1-4) on AVX-512: see <see cref="CpuBFloat16Gemv"/>.</summary>
+    private static bool SupportsBFloat16Rows(Tensor input, Tensor weight, Tensor? bias) =>
+        BFloat16KernelEnabled && Avx512F.IsSupported && Vector512.IsHardwareAccelerated
+        && bias is null
+        && !is_grad_enabled()
+        && input.dtype == ScalarType.BFloat16 && weight.dtype == ScalarType.BFloat16
+        && input.device_type == DeviceType.CPU && weight.device_type == DeviceType.CPU
+        && input.dim() >= 1 && weight.dim() == 2 && input.shape[^1] == weight.shape[1] && weight.is_contiguous()
+        && CpuBFloat16Gemv.Fits(input.numel() / Math.Max(1, weight.shape[1]), weight.shape[0], weight.shape[1]);
+
+    private static Tensor ViaBFloat16Kernel(Tensor input, Tensor weight)
+    {
+        using var scope = NewDisposeScope();
+        var (n, k) = ((int)weight.shape[0], (int)weight.shape[1]);
+        var rows = input.reshape(-1, k).contiguous();
+        var m = (int)rows.shape[0];
+        var buffer = new float[m * k];
+        var output = empty([m, n], ScalarType.BFloat16);
+        fixed (float* x = buffer)
+        {
+            CpuBFloat16Gemv.Widen((ushort*)THSTensor_data(rows.Handle), x, (long)m * k);
+            MultiplyBFloat16(x, m, (ushort*)THSTensor_data(weight.Handle), n, k, (ushort*)THSTensor_data(output.Handle));
+        }
+        long[] shape = [.. input.shape[..^1], n];
+        return output.view(shape).MoveToOuterDisposeScope();
+    }
+
+    private static void MultiplyBFloat16(float* x, int m, ushort* w, int n, int k, ushort* y)
+    {
+        var tiles = n / 4;
+        // Small products are not worth a fork: the split pays off where the weight is large enough to stream.
+        var workers = (long)n * k < 1 << 18 ? 1 : Math.Min(get_num_threads(), tiles);
+        if (workers <= 1)
+        {
+            CpuBFloat16Gemv.Run(x, m, w, n, k, y, 0, n);
+            return;
+        }
+        var (xs, ws, ys) = ((nint)x, (nint)w, (nint)y);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            i => CpuBFloat16Gemv.Run((float*)xs, m, (ushort*)ws, n, k, (ushort*)ys, i * tiles / workers * 4, (i + 1) * tiles / workers * 4));
     }
 
     private static bool Supports(Tensor input, Tensor weight, Tensor? bias) =>
