@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FlorenceVL.Contracts.Chat;
 using FlorenceVL.Contracts.Errors;
 
@@ -76,7 +77,14 @@ internal static class ToolsValidator
             errors.Add(new RequestError(
                 $"Invalid '{namePath}': Duplicate function name '{function.Name}'. Each function in 'tools' must have a unique name.",
                 namePath, OpenAIErrorCodes.InvalidValue));
-        return SchemaRules.CheckSchemaObject(errors, JsonPath.Property(functionPath, "parameters"), function.Parameters);
+        var parametersPath = JsonPath.Property(functionPath, "parameters");
+        // A call's arguments are an object of named values (OpenAI refuses any other root type the same way).
+        if (function.Parameters is { ValueKind: JsonValueKind.Object } parameters
+            && parameters.TryGetProperty("type", out var rootType) && !(rootType.ValueKind == JsonValueKind.String && rootType.ValueEquals("object")))
+            errors.Add(new RequestError(
+                $"Invalid schema for function '{function.Name}': schema must be a JSON Schema of 'type: \"object\"', got 'type: {rootType.GetRawText()}'.",
+                parametersPath, OpenAIErrorCodes.InvalidValue));
+        return SchemaRules.CheckSchemaObject(errors, parametersPath, function.Parameters);
     }
 
     private static void ValidateToolChoice(List<RequestError> errors, ToolChoice? choice, IReadOnlyList<ToolDefinition>? tools)

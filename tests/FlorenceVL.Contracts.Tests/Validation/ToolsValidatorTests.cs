@@ -154,4 +154,15 @@ public class ToolsValidatorTests
 
         Assert.Equal(["n", "response_format.type", "tools", "tool_choice", "foo"], errors.Select(e => e.Param));
     }
+
+    [Fact]
+    public void Parameters_whose_root_is_not_an_object_are_refused_as_OpenAI_does()
+    {
+        var error = Assert.Single(Parse.Errors(WithTools("""
+            {"type":"function","function":{"name":"f","parameters":{"type":"array","items":{"type":"string"}}}}
+            """)));
+
+        Assert.Equal(("tools[0].function.parameters", OpenAIErrorCodes.InvalidValue), (error.Param, error.Code));
+        Assert.Equal("Invalid schema for function 'f': schema must be a JSON Schema of 'type: \"object\"', got 'type: \"array\"'.", error.Message);
+    }
 }
