@@ -26,6 +26,8 @@ internal static unsafe class CpuBFloat16Gemv
         m is >= 1 and <= MaxRows && k > 0 && k % Lanes == 0 && n > 0 && n % TileColumns == 0;
 
     /// <summary>Outputs [firstColumn, endColumn) of every row (multiples of 4); <paramref name="x"/> already float32.</summary>
+    /// <remarks>Optimised at first call: tier-0 code of these intrinsics runs several times slower, and a server's first requests would pay it.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* x, int m, ushort* w, int n, int k, ushort* y, int firstColumn, int endColumn)
     {
         for (var column = firstColumn; column < endColumn; column += TileColumns)
@@ -46,11 +48,13 @@ internal static unsafe class CpuBFloat16Gemv
     }
 
     /// <summary>bf16 to float32 for the inputs (exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen(ushort* source, float* target, long count)
     {
         for (long i = 0; i < count; i++) ((uint*)target)[i] = (uint)source[i] << 16;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector128<float> Tile(float* x, ushort* w, ushort* next, int k)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;

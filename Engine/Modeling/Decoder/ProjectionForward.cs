@@ -31,6 +31,8 @@ internal static unsafe class ProjectionForward
     /// <summary>Off with FLORENCEVL_BF16_GEMV=0, for side-by-side measurements against libtorch's product.</summary>
     private static readonly bool BFloat16KernelEnabled = Environment.GetEnvironmentVariable("FLORENCEVL_BF16_GEMV") != "0";
 
+    private static readonly bool GemvParallel = Environment.GetEnvironmentVariable("FLORENCEVL_GEMV_PARALLEL") == "1";
+
     /// <summary>bf16 decode rows (1-4) on AVX-512: see <see cref="CpuBFloat16Gemv"/>.</summary>
     private static bool SupportsBFloat16Rows(Tensor input, Tensor weight, Tensor? bias) =>
         BFloat16KernelEnabled && Avx512F.IsSupported && Vector512.IsHardwareAccelerated
@@ -62,7 +64,10 @@ internal static unsafe class ProjectionForward
     {
         var tiles = n / 4;
         // Small products are not worth a fork: the split pays off where the weight is large enough to stream.
-        var workers = (long)n * k < 1 << 18 ? 1 : Math.Min(get_num_threads(), tiles);
+        // One thread by default: split over two threads with Parallel.For, every shape of the bench preset ran slower
+        // (0.94-1.00x of libtorch against 1.26-1.67x on one thread, `bench projections`, docs/benchmarks.md); a
+        // persistent worker may change that, so the split stays behind FLORENCEVL_GEMV_PARALLEL=1 for measuring.
+        var workers = !GemvParallel || (long)n * k < 1 << 18 ? 1 : Math.Min(get_num_threads(), tiles);
         if (workers <= 1)
         {
             CpuBFloat16Gemv.Run(x, m, w, n, k, y, 0, n);
