@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace FlorenceVL.Engine.Benchmarks;
 
 /// <summary>
-/// `bench projections`: the decoder's projections at one row (a single stream's decode step), bf16, the kernel
-/// (<see cref="CpuBFloat16Gemv"/> through ProjectionForward) against libtorch's own linear on the same module and
+/// `bench projections`: the decoder's projections at one row (a single stream's decode step), in the bench dtype, the
+/// kernel (<see cref="CpuBFloat16Gemv"/> or <see cref="CpuFloat32Gemm"/> through ProjectionForward) against libtorch's own linear on the same module and
 /// input, interleaved call by call so both see the same machine. Reports medians, the weight-stream rate each reaches,
 /// and the sum over one bench-cpu token (8 layers of q/k/v, o, gate/up, down, then the output head).
 /// </summary>
@@ -28,8 +28,8 @@ internal static class ProjectionBenchmark
         double kernelToken = 0, libtorchToken = 0;
         foreach (var (name, outputs, inputs, perToken) in Shapes)
         {
-            using var projection = nn.Linear(inputs, outputs, hasBias: false, dtype: ScalarType.BFloat16);
-            using var x = randn(1, inputs).to(ScalarType.BFloat16);
+            using var projection = nn.Linear(inputs, outputs, hasBias: false, dtype: settings.DType);
+            using var x = randn(1, inputs).to(settings.DType);
             var kernel = new List<double>(Iterations);
             var libtorch = new List<double>(Iterations);
             for (var i = 0; i < Iterations + 20; i++)
@@ -41,7 +41,7 @@ internal static class ProjectionBenchmark
                 libtorch.Add(l);
             }
             var (km, lm) = (Median(kernel), Median(libtorch));
-            var bytes = 2.0 * outputs * inputs;
+            var bytes = (settings.DType == ScalarType.BFloat16 ? 2.0 : 4.0) * outputs * inputs;
             output.WriteLine($"  {name,-13} [{outputs}x{inputs}] kernel {km * 1e6,8:F1} us ({bytes / km / 1e9,5:F1} GB/s), " +
                              $"libtorch {lm * 1e6,8:F1} us ({bytes / lm / 1e9,5:F1} GB/s), ratio {lm / km:F2}x");
             kernelToken += km * perToken;
@@ -50,8 +50,8 @@ internal static class ProjectionBenchmark
         output.WriteLine($"  one token's projections: kernel {kernelToken * 1e3:F2} ms, libtorch {libtorchToken * 1e3:F2} ms");
         return
         [
-            new BenchFigure("projections", "one token's projections at 1 row, kernel (bf16)", kernelToken * 1e3, "ms"),
-            new BenchFigure("projections", "one token's projections at 1 row, libtorch (bf16)", libtorchToken * 1e3, "ms"),
+            new BenchFigure("projections", $"one token's projections at 1 row, kernel ({settings.DTypeName})", kernelToken * 1e3, "ms"),
+            new BenchFigure("projections", $"one token's projections at 1 row, libtorch ({settings.DTypeName})", libtorchToken * 1e3, "ms"),
             new BenchFigure("projections", "libtorch over kernel", libtorchToken / kernelToken, "x"),
         ];
     }

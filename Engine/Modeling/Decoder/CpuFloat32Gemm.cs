@@ -24,7 +24,11 @@ internal static unsafe class CpuFloat32Gemm
     /// <summary>Shapes the kernel handles: whole vectors along K and whole tiles along N.</summary>
     public static bool Fits(long n, long k) => k > 0 && k % Lanes == 0 && n > 0 && n % TileColumns == 0;
 
-    /// <summary>Outputs [firstColumn, endColumn) of every row; both multiples of 4 (workers take disjoint ranges).</summary>
+    /// <summary>
+    /// Outputs [firstColumn, endColumn) of every row; both multiples of 4 (workers take disjoint ranges). Optimised at
+    /// first call, as every method here: tier-0 code of these intrinsics is several times slower (`bench projections`).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* x, int m, float* w, int n, int k, float* y, int firstColumn, int endColumn)
     {
         for (var rowStart = 0; rowStart < m; rowStart += RowBlock)
@@ -47,6 +51,7 @@ internal static unsafe class CpuFloat32Gemm
     /// memory once per call, and in 2 KiB rows read four at a time the hardware prefetcher starts too late (the
     /// 32064-wide head at batch 32: 15 ms with this against 17 ms without).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns(float* x, int rows, float* w, float* next, int k, float* y, int n)
     {
         var row = 0;
@@ -55,6 +60,7 @@ internal static unsafe class CpuFloat32Gemm
         for (; row < rows; row++, next = null) Tile1(x + (long)row * k, w, next, k, y + (long)row * n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile6(float* x, float* w, float* next, int k, float* y, int n)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
@@ -93,6 +99,7 @@ internal static unsafe class CpuFloat32Gemm
         Reduce(c50, c51, c52, c53).Store(y + 5L * n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile2(float* x, float* w, float* next, int k, float* y, int n)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
@@ -115,6 +122,7 @@ internal static unsafe class CpuFloat32Gemm
         Reduce(c10, c11, c12, c13).Store(y + n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1(float* x, float* w, float* next, int k, float* y)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
