@@ -7,7 +7,8 @@ namespace FlorenceVL.Engine.Tests.Modeling;
 /// <summary>
 /// The bf16 decode-row kernel against an independent reference: the same bf16 values multiplied in float64 and
 /// rounded once to bf16. float32 accumulation may land on the other side of a bf16 rounding boundary only when the
-/// exact sum sits within float32 error of it, so every output is within one bf16 step and nearly all are exact.
+/// exact sum sits within float32 summation error of it, so every output is within one bf16 step plus that error
+/// bound (large only where terms cancel), and nearly all are exactly the correctly rounded product.
 /// </summary>
 public class BFloat16GemvTests
 {
@@ -30,9 +31,16 @@ public class BFloat16GemvTests
         using var expected = exact.to(ScalarType.BFloat16);
         Assert.Equal(ScalarType.BFloat16, actual.dtype);
         Assert.Equal(expected.shape, actual.shape);
-        using var step = expected.to(ScalarType.Float32).abs() * (1.0 / 128) + 1e-30;           // one bf16 step (8-bit mantissa)
-        using var difference = (actual.to(ScalarType.Float32) - expected.to(ScalarType.Float32)).abs();
-        Assert.True((difference <= step * 1.0001).all().item<bool>(), $"max difference {difference.max().item<float>()}");
+        // Allowed: one bf16 step of the result, plus float32 summation's own bound (Higham: k unit roundoffs times the
+        // sum of |terms|), which matters where terms cancel and the result is small next to them.
+        using var step = expected.to(ScalarType.Float64).abs() * (1.0 / 128) + 1e-30;
+        using var magnitudes = x.to(ScalarType.Float64).abs().matmul(projection.weight!.to(ScalarType.Float64).abs().t());
+        using var allowed = step + magnitudes * (inputs * Math.Pow(2, -24));
+        using var difference = (actual.to(ScalarType.Float64) - expected.to(ScalarType.Float64)).abs();
+        var worst = (difference - allowed).flatten().argmax().item<long>();
+        Assert.True((difference <= allowed).all().item<bool>(),
+            $"max difference {difference.max().item<double>()}: ours {actual.flatten()[worst].to(ScalarType.Float32).item<float>()}, "
+            + $"expected {expected.flatten()[worst].to(ScalarType.Float32).item<float>()}, exact {exact.flatten()[worst].item<double>()}");
         var exactShare = (difference == 0).to(ScalarType.Float32).mean().item<float>();
         Assert.True(exactShare > 0.99f, $"only {exactShare:P2} of outputs are the correctly rounded product");
     }
