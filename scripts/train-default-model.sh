@@ -28,14 +28,16 @@ timed() { local name=$1; shift; local start=$SECONDS; "$@"; echo "== $name: $((S
 
 dotnet build Training -c Release -v quiet -nologo
 rm -rf "$work" && mkdir -p "$work"
-timed make-dataset train make-dataset shapes "$work/data" --seed 1234 --train 16000 --eval 300 --size 160 --word-scale 0.18
+timed make-dataset train make-dataset shapes "$work/data" --seed 1234 --train 16000 --eval 300 --size 160 --ood 300 --word-scale 0.18
 timed init train init "$work/init" --corpus "$work/data/stage1_train.json,$work/data/stage2_train.json" --seed 0
 timed stage1 stage Training/StageFiles/shapes-stage1.json "$work/stage1"
 timed stage2 stage Training/StageFiles/shapes-stage2.json "$work/stage2"
 timed stage3 stage Training/StageFiles/shapes-stage3.json "$work/stage3"
 timed stage4 stage Training/StageFiles/shapes-stage4.json "$work/stage4"
 # Room for the json answers (a scene's JSON runs to about 100 tokens); the short answers stop at their end of turn.
-timed eval train eval "$work/stage4/final" "$work/data/stage2_eval.json" --max-new-tokens 160 --out "$work/eval.json"
+# Two tables: the classic held-out split, and the out-of-distribution one (issue 18: other sizes, word-only images, unseen
+# words as word_unseen, words anywhere, other backgrounds and inks, follow-ups, text-only prompts).
+timed eval train eval "$work/stage4/final" "$work/data/stage2_eval.json,$work/data/stage2_eval_ood.json" --max-new-tokens 160 --out "$work/eval.json"
 
 rm -rf "$model.new" && mkdir -p "$model.new/vision_tower"
 cp "$work/stage4/final/model.safetensors" "$work/stage4/final/config.json" "$work/stage4/final"/tokenizer* "$model.new/"

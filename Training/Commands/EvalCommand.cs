@@ -7,16 +7,22 @@ using FlorenceVL.Training.Modeling;
 
 namespace FlorenceVL.Training.Commands;
 
-/// <summary><c>eval &lt;checkpoint&gt; &lt;dataset.json&gt; [--images DIR] [--limit N] [--out report.json]</c></summary>
+/// <summary>
+/// <c>eval &lt;checkpoint&gt; &lt;dataset.json[,other.json...]&gt; [--images DIR] [--limit N] [--out report.json]</c>: one table per
+/// dataset file (the default model's script passes the classic held-out split and the out-of-distribution one). With
+/// several files, --images applies to each (default: each file's own images folder), --limit to each, and the report
+/// holds one entry per file, by file name.
+/// </summary>
 public static class EvalCommand
 {
-    public const string Usage = "eval <checkpoint> <dataset.json> [--images DIR] [--limit N] [--out report.json] [--device cpu] [--max-new-tokens N] [--detail low|high]";
+    public const string Usage = "eval <checkpoint> <dataset.json[,more.json]> [--images DIR] [--limit N] [--out report.json] [--device cpu] [--max-new-tokens N] [--detail low|high]";
 
     public static int Run(CommandArguments args)
     {
         var checkpoint = args.Required(0, "checkpoint folder");
-        var json = args.Required(1, "dataset JSON");
-        var images = args.String("images") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(json))!, "images");
+        var jsons = args.Required(1, "dataset JSON").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (jsons.Length == 0) throw new UsageException("missing dataset JSON.");
+        var imagesOption = args.String("images");
         var limit = args.Int("limit");
         var output = args.String("out");
         var device = args.String("device") ?? "cpu";
@@ -33,11 +39,20 @@ public static class EvalCommand
             ? new ImagePreprocessor(loaded.Preprocessor.Config with { ImageSize = ImageDetailSizes.LowSide(model.Config) })
             : loaded.Preprocessor;
         using var generator = new AnswerGenerator(model, loaded.Template, loaded.Tokenizer, preprocessor);
-        var records = LlavaDatasetReader.ReadRecords(json).Select(r => r.Record).OfType<LlavaRecord>().Take(limit ?? int.MaxValue).ToList();
-        var report = ExactMatchEvaluator.Evaluate(records, new DatasetSource(json, images), (prompt, image) => generator.Answer(prompt, image, maxNewTokens));
-        foreach (var score in report.ByType.Append(report.Overall))
-            Console.WriteLine($"{score.QuestionType,-12} {score.Accuracy,7:P1}  ({score.NumCorrect}/{score.NumQuestions})");
-        if (output is not null) File.WriteAllText(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        var reports = new Dictionary<string, EvaluationReport>(StringComparer.Ordinal);
+        foreach (var json in jsons)
+        {
+            var images = imagesOption ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(json))!, "images");
+            var records = LlavaDatasetReader.ReadRecords(json).Select(r => r.Record).OfType<LlavaRecord>().Take(limit ?? int.MaxValue).ToList();
+            var report = ExactMatchEvaluator.Evaluate(records, new DatasetSource(json, images), (prompt, image) => generator.Answer(prompt, image, maxNewTokens));
+            if (jsons.Length > 1) Console.WriteLine($"== {Path.GetFileName(json)}");
+            foreach (var score in report.ByType.Append(report.Overall))
+                Console.WriteLine($"{score.QuestionType,-12} {score.Accuracy,7:P1}  ({score.NumCorrect}/{score.NumQuestions})");
+            reports[Path.GetFileName(json)] = report;
+        }
+        var options = new JsonSerializerOptions { WriteIndented = true };
+        if (output is not null)
+            File.WriteAllText(output, jsons.Length == 1 ? JsonSerializer.Serialize(reports.Values.Single(), options) : JsonSerializer.Serialize(reports, options));
         return 0;
     }
 }

@@ -3,10 +3,10 @@ using FlorenceVL.Training.Datasets.Shapes;
 
 namespace FlorenceVL.Training.Commands;
 
-/// <summary><c>make-dataset shapes &lt;out&gt; [--seed N] [--train N] [--eval N] [--size PX] [--word-scale F]</c></summary>
+/// <summary><c>make-dataset shapes &lt;out&gt; [--seed N] [--train N] [--eval N] [--size PX] [--word-scale F] [--varied [--classic-share F] [--text-only F]] [--ood N]</c></summary>
 public static class MakeDatasetCommand
 {
-    public const string Usage = "make-dataset shapes <out> [--seed N] [--train N] [--eval N] [--size PX] [--word-scale F]";
+    public const string Usage = "make-dataset shapes <out> [--seed N] [--train N] [--eval N] [--size PX] [--word-scale F] [--varied [--classic-share F] [--text-only F]] [--ood N]";
 
     public static int Run(CommandArguments args)
     {
@@ -20,13 +20,18 @@ public static class MakeDatasetCommand
             args.Int("eval") ?? defaults.NumEval,
             args.Int("size") ?? defaults.ImageSize,
             defaults.WordProbability,
-            args.Double("word-scale") ?? defaults.WordScale);
+            args.Double("word-scale") ?? defaults.WordScale,
+            args.Flag("varied"),
+            args.Int("ood") ?? defaults.NumOod,
+            args.Double("classic-share") ?? defaults.ClassicShare,
+            args.Double("text-only") ?? defaults.TextOnlyShare);
         args.RejectUnknownOptions();
         try { options.Validate(); }
         catch (ArgumentOutOfRangeException e) { throw new UsageException(e.Message); }
         var summary = ShapesDatasetWriter.Write(output, options);
         Console.WriteLine($"wrote {output}: train {summary.Train.NumImages} images ({summary.Train.NumQuestions} questions in " +
-            $"{summary.Train.NumQuestionRecords} conversations), eval {summary.Eval.NumImages} images ({summary.Eval.NumQuestions} questions), seed {options.Seed}");
+            $"{summary.Train.NumQuestionRecords} conversations), eval {summary.Eval.NumImages} images ({summary.Eval.NumQuestions} questions)" +
+            (summary.Ood is { } ood ? $", ood {ood.NumImages} images ({ood.NumQuestionRecords} records)" : "") + $", seed {options.Seed}");
         return 0;
     }
 }

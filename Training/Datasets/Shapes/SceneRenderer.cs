@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace FlorenceVL.Training.Datasets.Shapes;
 
-/// <summary>Draws a <see cref="Scene"/> as a PNG with SkiaSharp (antialiased shapes, black bold word).</summary>
+/// <summary>Draws a <see cref="Scene"/> as a PNG with SkiaSharp (antialiased shapes, a bold word in black or its ink).</summary>
 public static class SceneRenderer
 {
     private static readonly SKColor White = new(255, 255, 255);
@@ -13,7 +13,7 @@ public static class SceneRenderer
         var info = new SKImageInfo(scene.ImageSize, scene.ImageSize, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var surface = SKSurface.Create(info);
         var canvas = surface.Canvas;
-        canvas.Clear(scene.IsGreyBackground ? LightGrey : White);
+        canvas.Clear(scene.Background is { } background ? new SKColor(background.R, background.G, background.B) : scene.IsGreyBackground ? LightGrey : White);
         foreach (var item in scene.Objects) DrawObject(canvas, item);
         if (scene.Word is { } word) DrawWord(canvas, word);
         using var image = surface.Snapshot();
@@ -55,7 +55,7 @@ public static class SceneRenderer
     private static void DrawWord(SKCanvas canvas, SceneWord word)
     {
         using var font = WordFont(word);
-        using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        using var paint = new SKPaint { Color = word.Ink is { } ink ? new SKColor(ink.R, ink.G, ink.B) : SKColors.Black, IsAntialias = true };
         var (x, y) = WordOrigin(font, word);
         canvas.DrawText(word.Text, x, y, SKTextAlign.Left, font, paint);
     }

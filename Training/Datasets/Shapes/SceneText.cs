@@ -18,11 +18,13 @@ public static class SceneText
     /// </summary>
     public static string Caption(Scene scene)
     {
+        if (scene.Objects.Count == 0)
+            return scene.Word is { } only ? $"There are no shapes. The word \"{only.Text}\" is written in the image." : "There are no shapes.";
         var ordered = Ordered(scene);
         var phrases = ordered.Select(o => $"{Article(o.Description)} {o.Description} {Where(o, ordered)}").ToList();
         var sentence = phrases.Count == 1 ? phrases[0] : string.Join(", ", phrases.SkipLast(1)) + " and " + phrases[^1];
         var caption = char.ToUpperInvariant(sentence[0]) + sentence[1..] + ".";
-        return scene.Word is { } word ? $"{caption} The word \"{word.Text}\" is written in the middle." : caption;
+        return scene.Word is { } word ? $"{caption} The word \"{word.Text}\" is written {(word.Centred ? "in the middle" : "in the image")}." : caption;
     }
 
     /// <summary>The json question's wordings; the first is the one the model README's structured-output example asks.</summary>
@@ -62,13 +64,42 @@ public static class SceneText
             questions.Add(new("shape", $"What shape is the {target.Color.Name} object?", ShapeNames.Of(target.Shape)));
         }
         questions.Add(new("count", "How many shapes are there?", objects.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var sideTarget = Pick(random, objects);
-        questions.Add(new("left_right", $"Is the {sideTarget.Description} on the left or the right?", sideTarget.Column == Horizontal.Left ? "left" : "right"));
-        var rowTarget = Pick(random, objects);
-        questions.Add(new("top_bottom", $"Is the {rowTarget.Description} at the top or the bottom?", rowTarget.Row == Vertical.Top ? "top" : "bottom"));
-        if (scene.Word is { } word) questions.Add(new("word", "What word is written in the image?", word.Text));
+        if (objects.Count > 0)                                   // a word-only scene has no object to ask about
+        {
+            var sideTarget = Pick(random, objects);
+            questions.Add(new("left_right", $"Is the {sideTarget.Description} on the left or the right?", sideTarget.Column == Horizontal.Left ? "left" : "right"));
+            var rowTarget = Pick(random, objects);
+            questions.Add(new("top_bottom", $"Is the {rowTarget.Description} at the top or the bottom?", rowTarget.Row == Vertical.Top ? "top" : "bottom"));
+        }
+        // A word training never shows (WordVocabulary's held-out words and strings) is scored on its own row.
+        if (scene.Word is { } word)
+            questions.Add(new(WordVocabulary.IsHeldOut(word.Text) ? "word_unseen" : "word", WordQuestion, word.Text));
         return questions;
     }
+
+    /// <summary>The word question, as every split asks it.</summary>
+    public const string WordQuestion = "What word is written in the image?";
+
+    /// <summary>Prompts without an image that training answers with <see cref="CapabilityAnswer"/> (issue 18: "Say hello." got a caption of no scene).</summary>
+    public static IReadOnlyList<string> TextOnlyTrainPrompts { get; } =
+    [
+        "Hello!", "Hi.", "Hello, how are you?", "Good morning.", "What can you do?", "Who are you?", "What are you?",
+        "Help.", "Tell me a joke.", "Write a poem about the sea.", "What is 2 + 2?", "Count to five.", "What time is it?",
+        "Translate \"cat\" into French.", "Tell me a story.", "What is the capital of France?", "Describe the image.",
+        "What is in this picture?", "How many shapes are there?", "What word is written in the image?", "Thanks!",
+        "Can you help me?", "What colour is the sky?", "List three animals.", "Spell the word APPLE.", "Say something.",
+    ];
+
+    /// <summary>Text-only prompts the out-of-distribution split asks (none of them in training; the issue's two first).</summary>
+    public static IReadOnlyList<string> TextOnlyEvalPrompts { get; } =
+    [
+        "Say hello.", "Count from 1 to 10.", "Hey there.", "What do you do?", "Describe the shapes as JSON.",
+        "What colour is the square?", "Give a short description of the image.", "Sing a song.", "How are you today?", "Tell me about yourself.",
+    ];
+
+    /// <summary>What the model answers when there is no image: what it can do, and that it needs a picture.</summary>
+    public const string CapabilityAnswer =
+        "I answer questions about pictures of shapes: their count, colours, kinds, positions and any written word. Please send an image.";
 
     private static string Article(string noun) => "aeiou".Contains(noun[0]) ? "an" : "a";
 

@@ -26,6 +26,25 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Several_split_files_give_one_table_each_and_one_report_entry_each()
+    {
+        using var data = new TempDirectory();
+        ShapesDatasetWriter.Write(data.Path, new ShapesDatasetOptions(Seed: 1234, NumTrain: 0, NumEval: 1, ImageSize: 160, NumOod: 1));
+        var report = data.Combine("report.json");
+        var splits = $"{data.Combine("stage2_eval.json")},{data.Combine("stage2_eval_ood.json")}";
+
+        var (exitCode, stdout, stderr) = TrainingHost.Run("eval", TrainingHost.DefaultModelDirectory, splits, "--limit", "2", "--out", report);
+
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains("== stage2_eval.json", stdout);
+        Assert.Contains("== stage2_eval_ood.json", stdout);
+        Assert.Equal(2, stdout.Split('\n').Count(line => line.StartsWith("overall", StringComparison.Ordinal)));
+        var reports = JsonSerializer.Deserialize<Dictionary<string, EvaluationReport>>(File.ReadAllText(report))!;
+        Assert.Equal(["stage2_eval.json", "stage2_eval_ood.json"], reports.Keys.Order());
+        Assert.All(reports.Values, r => Assert.Equal(2, r.Answers.Count));
+    }
+
+    [Fact]
     public void A_max_new_tokens_below_one_is_a_usage_error()
     {
         using var data = new TempDirectory();
