@@ -75,21 +75,12 @@ internal static unsafe class CpuBFloat16Gemv
             c2 = Avx512F.FusedMultiplyAdd(a, Widen(w2 + i), c2);
             c3 = Avx512F.FusedMultiplyAdd(a, Widen(w3 + i), c3);
         }
-        return Reduce(c0, c1, c2, c3);
+        return CpuFloat32Gemm.Reduce(c0, c1, c2, c3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Widen(ushort* bf16) =>
         Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512Int32(Vector256.Load(bf16)), 16).AsSingle();
-
-    /// <summary>The lane sums of four accumulators (the same tree for every output).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Reduce(Vector512<float> c0, Vector512<float> c1, Vector512<float> c2, Vector512<float> c3)
-    {
-        var (h0, h1, h2, h3) = (c0.GetLower() + c0.GetUpper(), c1.GetLower() + c1.GetUpper(), c2.GetLower() + c2.GetUpper(), c3.GetLower() + c3.GetUpper());
-        var (q0, q1, q2, q3) = (h0.GetLower() + h0.GetUpper(), h1.GetLower() + h1.GetUpper(), h2.GetLower() + h2.GetUpper(), h3.GetLower() + h3.GetUpper());
-        return Sse3.HorizontalAdd(Sse3.HorizontalAdd(q0, q1), Sse3.HorizontalAdd(q2, q3));
-    }
 
     /// <summary>Round to nearest, ties to even; NaN stays a (quiet) NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -154,7 +154,7 @@ internal static unsafe class CpuFloat32Gemm
 
     /// <summary>The lane sums of four accumulators as one vector (the same tree for every output).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Reduce(Vector512<float> c0, Vector512<float> c1, Vector512<float> c2, Vector512<float> c3)
+    internal static Vector128<float> Reduce(Vector512<float> c0, Vector512<float> c1, Vector512<float> c2, Vector512<float> c3)
     {
         var (h0, h1, h2, h3) = (c0.GetLower() + c0.GetUpper(), c1.GetLower() + c1.GetUpper(), c2.GetLower() + c2.GetUpper(), c3.GetLower() + c3.GetUpper());
         var (q0, q1, q2, q3) = (h0.GetLower() + h0.GetUpper(), h1.GetLower() + h1.GetUpper(), h2.GetLower() + h2.GetUpper(), h3.GetLower() + h3.GetUpper());
