@@ -24,8 +24,8 @@ public sealed record PreparedRequest(
     public static PreparedRequest Create(GenerationRequest request, LoadedModel loaded)
     {
         // An image sent by id keeps the size its features were computed at (the native one); detail applies to pixels.
-        ImageDetail DetailOf(int image) => request.StoredImages.ContainsKey(image) ? ImageDetail.Auto
-            : image < request.ImageDetails.Count ? request.ImageDetails[image] : ImageDetail.Auto;
+        ImageDetail DetailOf(int image) =>
+            request.StoredImages.ContainsKey(image) ? ImageDetail.Auto : ImageDetailSizes.At(request.ImageDetails, image);
         var prompt = loaded.Template.RenderPrompt(request.Messages, tools: request.Tools)
             .ExpandImages(image => loaded.VisualTokensFor(DetailOf(image)));
         var pixels = new List<PreprocessedImage>();

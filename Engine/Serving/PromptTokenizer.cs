@@ -33,7 +33,7 @@ internal sealed class PromptTokenizer(LoadedModel loaded) : IPromptTokenizer
         IReadOnlyList<ImageDetail>? details = null)
     {
         var prompt = loaded.Template.RenderPrompt(messages, addGenerationPrompt, tools)
-            .ExpandImages(image => loaded.VisualTokensFor(details is not null && image < details.Count ? details[image] : ImageDetail.Auto));
+            .ExpandImages(image => loaded.VisualTokensFor(ImageDetailSizes.At(details, image)));
         return new CountedPrompt(prompt.Ids, prompt.Images.Sum(i => i.Length));
     }
 

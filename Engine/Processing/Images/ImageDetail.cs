@@ -18,6 +18,10 @@ public enum ImageDetail
 /// </summary>
 public static class ImageDetailSizes
 {
+    /// <summary>Image <paramref name="index"/>'s detail in a request's per-image list; missing entries are auto.</summary>
+    public static ImageDetail At(IReadOnlyList<ImageDetail>? details, int index) =>
+        details is not null && index >= 0 && index < details.Count ? details[index] : ImageDetail.Auto;
+
     public static int LowSide(FlorenceVLConfig config)
     {
         var grid = config.Vision.DaViT.GridSize(config.ImageSize);

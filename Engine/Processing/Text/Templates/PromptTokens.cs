@@ -49,7 +49,7 @@ internal static class ImageExpansion
         IReadOnlyList<int> ids, IReadOnlyList<ImageMarker> markers, Func<int, int> tokensForImage, IReadOnlyList<bool>? perTokenFlags)
     {
         var counts = markers.ToDictionary(m => m.Position, m => tokensForImage(m.ImageIndex));
-        if (counts.Values.FirstOrDefault(c => c <= 0) is var bad && counts.Values.Any(c => c <= 0))
+        if (counts.Values.Where(c => c <= 0).Select(c => (int?)c).FirstOrDefault() is int bad)
             throw new ArgumentOutOfRangeException(nameof(tokensForImage), bad, "Each image needs at least one visual token.");
         var length = ids.Count + counts.Values.Sum(c => c - 1);
         var expanded = new int[length];
