@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace FlorenceVL.Api.Commands;
 
 /// <summary>
-/// `bench &lt;scenario|all&gt; [--dtype bfloat16|float32] [--repeats n] [--threads n] [--tokenizer folder]`: runs the engine benchmarks on
+/// `bench &lt;scenario|all&gt; [--dtype bfloat16|float32] [--repeats n] [--threads n] [--tokenizer folder] [--decoder folder]`: runs the engine benchmarks on
 /// the in-memory "bench-cpu" preset (random weights) and prints every figure plus a Markdown table (docs/benchmarks.md).
 /// </summary>
 internal static class BenchCommand
@@ -14,7 +14,7 @@ internal static class BenchCommand
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            output.WriteLine($"usage: bench <{string.Join('|', BenchRunner.Scenarios)}|all>[,more] [--dtype bfloat16|float32] [--repeats 3] [--threads n] [--tokenizer models/bench-cpu]");
+            output.WriteLine($"usage: bench <{string.Join('|', BenchRunner.Scenarios)}|all>[,more] [--dtype bfloat16|float32] [--repeats 3] [--threads n] [--tokenizer models/bench-cpu] [--decoder hf-checkpoint-dir]");
             return 2;
         }
         var scenarios = args[0] == "all" ? BenchRunner.Scenarios : args[0].Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -28,6 +28,7 @@ internal static class BenchCommand
         {
             Threads = Option(args, "--threads") is { } threads ? int.Parse(threads, CultureInfo.InvariantCulture) : null,
             Repeats = Option(args, "--repeats") is { } repeats ? int.Parse(repeats, CultureInfo.InvariantCulture) : 3,
+            DecoderDirectory = Option(args, "--decoder"),
         };
         var figures = BenchRunner.RunAsync(scenarios, settings).GetAwaiter().GetResult();
         return figures.Any(f => f.Passed == false) ? 1 : 0;

@@ -16,7 +16,7 @@ internal static class BatchingBenchmark
     public static async Task<IReadOnlyList<BenchFigure>> RunAsync(BenchSettings settings)
     {
         var output = settings.Output;
-        using var engine = InferenceEngine.Start(BenchPreset.Create(settings.DType, settings.TokenizerDirectory), BenchPreset.EngineOptions());
+        using var engine = InferenceEngine.Start(BenchPreset.Create(settings), BenchPreset.EngineOptions());
         var seed = 0;
         List<GenerationRequest> Requests(int count, int maxTokens) =>
             Enumerable.Range(0, count).Select(_ => BenchRequests.Text(engine.Loaded, PromptTokens, maxTokens, ++seed)).ToList();

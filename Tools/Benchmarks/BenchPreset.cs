@@ -21,15 +21,44 @@ public static class BenchPreset
     public static FlorenceVLConfig Config { get; } = BuildConfig();
 
     /// <summary>Random weights from a fixed seed; the tokenizer (and so the chat template) comes from <paramref name="tokenizerDirectory"/>.</summary>
-    public static LoadedModel Create(ScalarType dtype, string tokenizerDirectory, long seed = 1234)
+    /// <summary>The preset as a bench run's settings ask for it (dtype, tokenizer, the peer's decoder weights if named).</summary>
+    public static LoadedModel Create(BenchSettings settings) =>
+        Create(settings.DType, settings.TokenizerDirectory, decoderDirectory: settings.DecoderDirectory);
+
+    /// <param name="decoderDirectory">
+    /// An HF Phi-3 or Llama checkpoint (config.json + safetensors) of the preset's decoder shapes whose weights replace
+    /// the random decoder: the llama.cpp peer writes one beside its GGUF, so both engines run the same weights.
+    /// </param>
+    public static LoadedModel Create(ScalarType dtype, string tokenizerDirectory, long seed = 1234, string? decoderDirectory = null)
     {
         var tokenizer = TokenizerLoader.FromModelDirectory(tokenizerDirectory);
         manual_seed(seed);
-        var model = new FlorenceVLModel(Config, new ModelPlacement(CPU, dtype));
+        var config = decoderDirectory is null ? Config : Config with { Text = DecoderConfig(decoderDirectory) };
+        var model = new FlorenceVLModel(config, new ModelPlacement(CPU, dtype));
         model.eval();
+        if (decoderDirectory is not null) LoadDecoder(model, decoderDirectory);
         var template = ChatTemplates.ForModelType(Config.ModelType, tokenizer);
         var preprocessor = new ImagePreprocessor(new ImagePreprocessConfig { ImageSize = Config.ImageSize });
-        return new LoadedModel(model, Config, tokenizer, template, preprocessor, new LoadReport(0, [], []));
+        return new LoadedModel(model, config, tokenizer, template, preprocessor, new LoadReport(0, [], []));
+    }
+
+    /// <summary>The checkpoint's decoder config, refused unless it has the preset's shapes (the figures would not compare).</summary>
+    private static TextConfig DecoderConfig(string directory)
+    {
+        var text = FlorenceVLConfig.TextOnlyFromModelDirectory(directory);
+        var preset = Config.Text;
+        if ((text.HiddenSize, text.IntermediateSize, text.NumHiddenLayers, text.NumAttentionHeads, text.VocabSize)
+            != (preset.HiddenSize, preset.IntermediateSize, preset.NumHiddenLayers, preset.NumAttentionHeads, preset.VocabSize))
+            throw new ArgumentException($"{directory}: decoder shapes (hidden {text.HiddenSize}, FFN {text.IntermediateSize}, {text.NumHiddenLayers} layers, " +
+                                        $"{text.NumAttentionHeads} heads, vocabulary {text.VocabSize}) are not the bench-cpu preset's.");
+        return text;
+    }
+
+    private static void LoadDecoder(FlorenceVLModel model, string directory)
+    {
+        using var checkpoint = SafetensorsCheckpoint.Open(directory);
+        var decoder = model.LanguageModel;
+        CheckpointLoader.Load(decoder, [new(checkpoint, WeightLayouts.PlainDecoder(model.Config.Text.Kind == DecoderKind.Llama))], decoder.TiedParameters());
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace FlorenceVL.Engine.Benchmarks;
 /// <summary>Runs the named scenarios in order and prints every figure, then one Markdown table of them all.</summary>
 public static class BenchRunner
 {
-    public static IReadOnlyList<string> Scenarios { get; } = ["batching", "overhead", "prefix", "chunked", "memory", "preprocess", "constrained", "projections"];
+    public static IReadOnlyList<string> Scenarios { get; } = ["single", "batching", "overhead", "prefix", "chunked", "memory", "preprocess", "constrained", "projections"];
 
     public static async Task<IReadOnlyList<BenchFigure>> RunAsync(IReadOnlyList<string> scenarios, BenchSettings settings)
     {
@@ -39,6 +39,7 @@ public static class BenchRunner
         "preprocess" => Preprocess(settings),
         "constrained" => await ConstrainedBenchmark.RunAsync(settings),
         "projections" => ProjectionBenchmark.Run(settings),
+        "single" => await SingleStreamBenchmark.RunAsync(settings),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "not a scenario"),
     };
 

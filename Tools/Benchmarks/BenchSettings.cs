@@ -11,5 +11,8 @@ public sealed record BenchSettings(ScalarType DType, string TokenizerDirectory, 
     /// <summary>libtorch's intra-op threads; null keeps its default (one per core).</summary>
     public int? Threads { get; init; }
 
+    /// <summary>An HF checkpoint of the preset's decoder shapes to load instead of random decoder weights (the llama.cpp peer's).</summary>
+    public string? DecoderDirectory { get; init; }
+
     public string DTypeName => DType == ScalarType.BFloat16 ? "bfloat16" : DType.ToString().ToLowerInvariant();
 }

@@ -19,7 +19,7 @@ internal static class ChunkedPrefillBenchmark
     public static IReadOnlyList<BenchFigure> Run(BenchSettings settings)
     {
         var output = settings.Output;
-        using var loaded = BenchPreset.Create(settings.DType, settings.TokenizerDirectory);
+        using var loaded = BenchPreset.Create(settings);
         var chunkedOptions = BenchPreset.EngineOptions();
         var chunked = Admissions(loaded, chunkedOptions, settings.Repeats, output, out var decodeGap, out var chunkAlone);
         var unchunked = Admissions(loaded, chunkedOptions with { LongPrefillTokenThreshold = null }, settings.Repeats, output, out _, out _,

@@ -64,7 +64,7 @@ internal static class ConstrainedBenchmark
         var compileMs = CompileTimes();
         output.WriteLine($"  schema compile (fresh CompiledGrammar.FromJsonSchema, median of {CompileSamples}): {compileMs:F3} ms");
 
-        using var engine = InferenceEngine.Start(BenchPreset.Create(settings.DType, settings.TokenizerDirectory), BenchPreset.EngineOptions());
+        using var engine = InferenceEngine.Start(BenchPreset.Create(settings), BenchPreset.EngineOptions());
         var loaded = engine.Loaded;
         var (vocabularyMs, firstMaskUs, cachedMaskUs) = FreshVocabulary(loaded);
         output.WriteLine($"  fresh vocabulary ({loaded.Tokenizer.VocabSize} pieces, {loaded.Config.Text.VocabSize} logits): build {vocabularyMs:F1} ms, " +

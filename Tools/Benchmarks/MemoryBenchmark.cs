@@ -22,7 +22,7 @@ internal static class MemoryBenchmark
     public static async Task<IReadOnlyList<BenchFigure>> RunAsync(BenchSettings settings)
     {
         var output = settings.Output;
-        using var engine = InferenceEngine.Start(BenchPreset.Create(settings.DType, settings.TokenizerDirectory),
+        using var engine = InferenceEngine.Start(BenchPreset.Create(settings),
             BenchPreset.EngineOptions() with { EncoderCacheImages = EncoderCacheImages });
         var images = Enumerable.Range(0, Requests / ImageEvery).Select(i => BenchRequests.Jpeg(seed: 5000 + i, width: 640, height: 480)).ToArray();
         GenerationRequest Request(int i) => i % ImageEvery == 0

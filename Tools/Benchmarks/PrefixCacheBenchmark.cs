@@ -16,7 +16,7 @@ internal static class PrefixCacheBenchmark
     public static async Task<IReadOnlyList<BenchFigure>> RunAsync(BenchSettings settings)
     {
         var output = settings.Output;
-        using var engine = InferenceEngine.Start(BenchPreset.Create(settings.DType, settings.TokenizerDirectory), BenchPreset.EngineOptions());
+        using var engine = InferenceEngine.Start(BenchPreset.Create(settings), BenchPreset.EngineOptions());
         GenerationRequest Ask(byte[] image, int seed) => BenchRequests.WithImage(engine.Loaded, image, QuestionTokens, maxTokens: 1, seed);
 
         for (var i = 0; i < 3; i++)

@@ -20,28 +20,7 @@ internal static class StepOverheadBenchmark
 
     public static IReadOnlyList<BenchFigure> Run(BenchSettings settings)
     {
-        using var rig = new EngineCoreRig(BenchPreset.Create(settings.DType, settings.TokenizerDirectory), BenchPreset.EngineOptions());
-        using var loaded = rig.Loaded;
-        var sequences = Enumerable.Range(0, Batch)
-            .Select(i => rig.Add(BenchRequests.TokenIds(PromptTokens, i), maxTokens: WarmUpSteps + MeasuredSteps + 8)).ToList();
-        while (sequences.Any(s => s.NumCompletionTokens == 0)) rig.Step();   // prefill: every sequence now decodes
-
-        var maxContext = PromptTokens + WarmUpSteps + MeasuredSteps + 8;
-        using var bare = new BareForward(loaded.Model, Batch, maxContext, rig.Cache.BlockSize);
-        var engineTimes = new List<double>();
-        var bareTimes = new List<double>();
-        for (var step = 0; step < WarmUpSteps + MeasuredSteps; step++)
-        {
-            var context = sequences[0].NumTokens;
-            if (sequences.Any(s => s.NumTokens != context || s.IsFinished))
-                throw new InvalidOperationException("the 32 sequences fell out of lockstep.");
-            var engineMs = rig.TimedStep();
-            var bareMs = bare.TimedStep(context);
-            if (step < WarmUpSteps) continue;
-            engineTimes.Add(engineMs);
-            bareTimes.Add(bareMs);
-        }
-
+        var (engineTimes, bareTimes) = Measure(settings, Batch);
         var engine = BenchStats.Median(engineTimes);
         var forward = BenchStats.Median(bareTimes);
         var ratio = engine / forward;
@@ -55,6 +34,33 @@ internal static class StepOverheadBenchmark
             new("overhead", $"engine decode step at batch 32, median ({dtype})", engine, "ms"),
             new("overhead", $"bare batched forward + logits + argmax at batch 32, median ({dtype})", forward, "ms"),
         ];
+    }
+
+    /// <summary>Engine steps and bare forwards of <paramref name="batch"/> decoding sequences, alternating, after a warm-up.</summary>
+    public static (List<double> Engine, List<double> Bare) Measure(BenchSettings settings, int batch)
+    {
+        using var rig = new EngineCoreRig(BenchPreset.Create(settings), BenchPreset.EngineOptions());
+        using var loaded = rig.Loaded;
+        var sequences = Enumerable.Range(0, batch)
+            .Select(i => rig.Add(BenchRequests.TokenIds(PromptTokens, i), maxTokens: WarmUpSteps + MeasuredSteps + 8)).ToList();
+        while (sequences.Any(s => s.NumCompletionTokens == 0)) rig.Step();   // prefill: every sequence now decodes
+
+        var maxContext = PromptTokens + WarmUpSteps + MeasuredSteps + 8;
+        using var bare = new BareForward(loaded.Model, batch, maxContext, rig.Cache.BlockSize);
+        var engineTimes = new List<double>();
+        var bareTimes = new List<double>();
+        for (var step = 0; step < WarmUpSteps + MeasuredSteps; step++)
+        {
+            var context = sequences[0].NumTokens;
+            if (sequences.Any(s => s.NumTokens != context || s.IsFinished))
+                throw new InvalidOperationException($"the {batch} sequences fell out of lockstep.");
+            var engineMs = rig.TimedStep();
+            var bareMs = bare.TimedStep(context);
+            if (step < WarmUpSteps) continue;
+            engineTimes.Add(engineMs);
+            bareTimes.Add(bareMs);
+        }
+        return (engineTimes, bareTimes);
     }
 
     /// <summary>The model alone: fixed token ids, per-sequence block tables in a cache of its own, metadata built untimed.</summary>

@@ -29,6 +29,9 @@ internal sealed class Attention : nn.Module
         RegisterComponents();
     }
 
+    internal Tensor QkvWeight => _qkvProj.weight!;
+    internal Tensor OWeight => _oProj.weight!;
+
     /// <param name="hidden">[numTokens, hidden]</param>
     public Tensor Forward(Tensor hidden, RotaryAngles rope, PagedAttentionPlan plan, PagedKvCache cache)
     {

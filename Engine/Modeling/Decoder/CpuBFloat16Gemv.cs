@@ -19,6 +19,7 @@ namespace FlorenceVL.Engine.Modeling.Decoder;
 internal static unsafe class CpuBFloat16Gemv
 {
     public const int MaxRows = 4;
+    private const int Ahead = 2;
     private const int Lanes = 16;
     private const int TileColumns = 4;
 
@@ -33,7 +34,7 @@ internal static unsafe class CpuBFloat16Gemv
         for (var column = firstColumn; column < endColumn; column += TileColumns)
         {
             var weights = w + (long)column * k;
-            var next = column + TileColumns < endColumn ? weights + (long)TileColumns * k : null;
+            var next = column + Ahead * TileColumns < endColumn ? weights + (long)Ahead * TileColumns * k : null;
             for (var row = 0; row < m; row++)
             {
                 // Rows after the first find the four weight rows in cache; only the first streams and prefetches.

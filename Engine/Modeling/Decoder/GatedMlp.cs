@@ -20,6 +20,9 @@ internal sealed class GatedMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    internal Tensor GateUpWeight => _gateUpProj.weight!;
+    internal Tensor DownWeight => _downProj.weight!;
+
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TorchSharp;
+using FlorenceVL.Engine.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -31,7 +32,8 @@ internal static unsafe class ProjectionForward
     /// <summary>Off with FLORENCEVL_BF16_GEMV=0, for side-by-side measurements against libtorch's product.</summary>
     private static readonly bool BFloat16KernelEnabled = Environment.GetEnvironmentVariable("FLORENCEVL_BF16_GEMV") != "0";
 
-    private static readonly bool GemvParallel = Environment.GetEnvironmentVariable("FLORENCEVL_GEMV_PARALLEL") == "1";
+    /// <summary>Off with FLORENCEVL_GEMV_PARALLEL=0: every product on the calling thread, for side-by-side measurements.</summary>
+    private static readonly bool GemvParallel = Environment.GetEnvironmentVariable("FLORENCEVL_GEMV_PARALLEL") != "0";
 
     /// <summary>bf16 decode rows (1-4) on AVX-512: see <see cref="CpuBFloat16Gemv"/>.</summary>
     private static bool SupportsBFloat16Rows(Tensor input, Tensor weight, Tensor? bias) =>
@@ -43,39 +45,74 @@ internal static unsafe class ProjectionForward
         && input.dim() >= 1 && weight.dim() == 2 && input.shape[^1] == weight.shape[1] && weight.is_contiguous()
         && CpuBFloat16Gemv.Fits(input.numel() / Math.Max(1, weight.shape[1]), weight.shape[0], weight.shape[1]);
 
+    /// <summary>
+    /// Written for the batch-1 step, where each call is tens of microseconds: the input is read in place when it is
+    /// contiguous, widened into a per-thread buffer, and the output allocated once in its final shape.
+    /// </summary>
     private static Tensor ViaBFloat16Kernel(Tensor input, Tensor weight)
     {
-        using var scope = NewDisposeScope();
         var (n, k) = ((int)weight.shape[0], (int)weight.shape[1]);
-        var rows = input.reshape(-1, k).contiguous();
-        var m = (int)rows.shape[0];
-        var buffer = new float[m * k];
-        var output = empty([m, n], ScalarType.BFloat16);
-        fixed (float* x = buffer)
+        var m = (int)(input.numel() / k);
+        var shape = input.shape;
+        shape[^1] = n;
+        var output = empty(shape, ScalarType.BFloat16);
+        var widened = WidenedInput(m * k);
+        using var contiguous = input.is_contiguous() ? null : input.contiguous();
+        fixed (float* x = widened)
         {
-            CpuBFloat16Gemv.Widen((ushort*)THSTensor_data(rows.Handle), x, (long)m * k);
+            CpuBFloat16Gemv.Widen((ushort*)THSTensor_data((contiguous ?? input).Handle), x, (long)m * k);
             MultiplyBFloat16(x, m, (ushort*)THSTensor_data(weight.Handle), n, k, (ushort*)THSTensor_data(output.Handle));
         }
-        long[] shape = [.. input.shape[..^1], n];
-        return output.view(shape).MoveToOuterDisposeScope();
+        return output;
     }
 
-    private static void MultiplyBFloat16(float* x, int m, ushort* w, int n, int k, ushort* y)
+    [ThreadStatic] private static float[]? _widenedInput;
+
+    private static float[] WidenedInput(int length) =>
+        _widenedInput is { } buffer && buffer.Length >= length ? buffer : _widenedInput = new float[Math.Max(length, 4096)];
+
+    /// <summary>
+    /// Products of at least this many weights are split over <see cref="KernelTeam"/>: at batch 1 every product of the
+    /// bench preset (the 512x512 o_proj is 2^18) streams from memory faster on two cores than on one (`bench projections`).
+    /// </summary>
+    private const long ParallelWeights = 1 << 17;
+
+    /// <summary>y[m, n] (bf16) = x[m, k] (float32, widened bf16 values) . w[n, k]^T (bf16), split over the kernel team when large.</summary>
+    internal static void MultiplyBFloat16(float* x, int m, ushort* w, int n, int k, ushort* y)
     {
-        var tiles = n / 4;
-        // Small products are not worth a fork: the split pays off where the weight is large enough to stream.
-        // One thread by default: split over two threads with Parallel.For, every shape of the bench preset ran slower
-        // (0.94-1.00x of libtorch against 1.26-1.67x on one thread, `bench projections`, docs/benchmarks.md); a
-        // persistent worker may change that, so the split stays behind FLORENCEVL_GEMV_PARALLEL=1 for measuring.
-        var workers = !GemvParallel || (long)n * k < 1 << 18 ? 1 : Math.Min(get_num_threads(), tiles);
-        if (workers <= 1)
+        var parts = GemvParallel && (long)n * k >= ParallelWeights ? Math.Min(KernelTeam.Width, n / 4) : 1;
+        if (parts <= 1)
         {
             CpuBFloat16Gemv.Run(x, m, w, n, k, y, 0, n);
             return;
         }
-        var (xs, ws, ys) = ((nint)x, (nint)w, (nint)y);
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            i => CpuBFloat16Gemv.Run((float*)xs, m, (ushort*)ws, n, k, (ushort*)ys, i * tiles / workers * 4, (i + 1) * tiles / workers * 4));
+        var job = _bfloat16Job ??= new BFloat16GemvJob();
+        job.Set(x, m, w, n, k, y);
+        KernelTeam.Run(job, parts);
+    }
+
+    [ThreadStatic] private static BFloat16GemvJob? _bfloat16Job;
+
+    /// <summary>Part i of parts takes the i-th tile-aligned range of output columns.</summary>
+    private sealed class BFloat16GemvJob : KernelJob
+    {
+        private float* _x;
+        private ushort* _w, _y;
+        private int _m, _n, _k;
+
+        public void Set(float* x, int m, ushort* w, int n, int k, ushort* y)
+        {
+            _x = x;
+            _w = w;
+            _y = y;
+            (_m, _n, _k) = (m, n, k);
+        }
+
+        public override void RunPart(int part, int parts)
+        {
+            var tiles = _n / 4;
+            CpuBFloat16Gemv.Run(_x, _m, _w, _n, _k, _y, part * tiles / parts * 4, (part + 1) * tiles / parts * 4);
+        }
     }
 
     private static bool Supports(Tensor input, Tensor weight, Tensor? bias) =>

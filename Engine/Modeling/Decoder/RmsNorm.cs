@@ -23,6 +23,8 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    internal Tensor Weight => _weight;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

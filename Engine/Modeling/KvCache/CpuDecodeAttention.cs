@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using FlorenceVL.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,6 +21,10 @@ namespace FlorenceVL.Engine.Modeling.KvCache;
 /// the kernel is bound by how fast blocks arrive from memory: it walks each pair's blocks in order with the next pair's
 /// blocks queued behind them (<see cref="PrefetchBlocks"/>), and is written per block (no per-token address arithmetic,
 /// accumulators in registers, one format-specialised loop per dtype).
+/// </para>
+/// <para>
+/// The loops are optimised at first call: their tier-0 code ran 5-10x slower (bench-cpu, batch 1: ~300 against ~30 us
+/// a layer), and tiering up waits until the process stops compiling new methods, which a server's first requests do.
 /// </para>
 /// </summary>
 internal static unsafe class CpuDecodeAttention
@@ -42,39 +47,64 @@ internal static unsafe class CpuDecodeAttention
         var (numTokens, heads, headDim) = ((int)q.shape[0], (int)q.shape[1], (int)q.shape[2]);
         var queries = q.to_type(ScalarType.Float32).contiguous();
         var output = empty([numTokens, heads, headDim], ScalarType.Float32);
-        var hostBlockIds = batch.HostBlockIds ?? throw new ArgumentException("the CPU decode attention needs the block tables on the host.", nameof(batch));
-        if (Array.FindIndex(hostBlockIds, id => id < 0 || id >= cache.NumBlocks) is var bad and >= 0)
-            throw new ArgumentException($"block id {hostBlockIds[bad]} is outside the cache's {cache.NumBlocks} blocks.", nameof(batch));
-        var work = new Work(new Layout(cache, heads, batch.MaxBlocks), hostBlockIds, batch.ContextLengths, batch.MaxBlocks,
-            TensorData(cache.Keys(layer)), TensorData(cache.Values(layer)), TensorData(queries), TensorData(output), heads, cache.NumKvHeads);
-        var pairs = numTokens * cache.NumKvHeads;
-        // Follows libtorch's intra-op thread count, so a server given many cores uses them here as in the matmuls.
-        var workers = Math.Min(get_num_threads(), pairs);
-        if (workers <= 1) work.Run(0, pairs, batch.PaddedContext);
-        else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            w => work.Run(w * pairs / workers, (w + 1) * pairs / workers, batch.PaddedContext));
+        Attend(layer, (float*)TensorData(queries), (float*)TensorData(output), numTokens, heads, batch, cache);
         return output.to_type(q.dtype).MoveToOuterDisposeScope();
     }
 
-    /// <summary>What every (sequence, KV head) pair reads and writes; pointers as nint so workers can share it.</summary>
-    private sealed class Work(Layout layout, int[] blockIds, int[] contextLengths, int maxBlocks, nint keys, nint values,
-        nint queries, nint output, int heads, int kvHeads)
+    /// <summary>
+    /// The same on raw float32 rows: <paramref name="queries"/> and <paramref name="output"/> are [numTokens, heads,
+    /// headDim], contiguous. For callers that keep a decode step's activations in buffers of their own.
+    /// </summary>
+    internal static void Attend(int layer, float* queries, float* output, int numTokens, int heads, DecodeBatch batch, PagedKvCache cache)
     {
-        /// <summary>Pairs [start, end), pair p being sequence p / kvHeads and KV head p % kvHeads.</summary>
-        public void Run(int start, int end, int paddedContext)
+        var hostBlockIds = batch.HostBlockIds ?? throw new ArgumentException("the CPU decode attention needs the block tables on the host.", nameof(batch));
+        if (Array.FindIndex(hostBlockIds, id => id < 0 || id >= cache.NumBlocks) is var bad and >= 0)
+            throw new ArgumentException($"block id {hostBlockIds[bad]} is outside the cache's {cache.NumBlocks} blocks.", nameof(batch));
+        var work = _work ??= new Work();
+        work.Set(new Layout(cache, heads, batch.MaxBlocks), batch, cache.LayerData(layer, values: false), cache.LayerData(layer, values: true),
+            (nint)queries, (nint)output, heads, cache.NumKvHeads);
+        var pairs = numTokens * cache.NumKvHeads;
+        // As many parts as libtorch has intra-op threads, so a server given many cores uses them here as in the products.
+        KernelTeam.Run(work, Math.Min(KernelTeam.Width, pairs));
+    }
+
+    [ThreadStatic] private static Work? _work;
+
+    /// <summary>What every (sequence, KV head) pair reads and writes; reused call after call by its thread.</summary>
+    private sealed class Work : KernelJob
+    {
+        private Layout _layout;
+        private int[] _blockIds = [], _contextLengths = [];
+        private int _maxBlocks, _paddedContext, _heads, _kvHeads, _pairs;
+        private nint _keys, _values, _queries, _output;
+
+        public void Set(Layout layout, DecodeBatch batch, nint keys, nint values, nint queries, nint output, int heads, int kvHeads)
         {
-            var scores = ArrayPool<float>.Shared.Rent(layout.Groups * paddedContext);
+            _layout = layout;
+            (_blockIds, _contextLengths, _maxBlocks, _paddedContext) = (batch.HostBlockIds!, batch.ContextLengths, batch.MaxBlocks, batch.PaddedContext);
+            (_keys, _values, _queries, _output, _heads, _kvHeads) = (keys, values, queries, output, heads, kvHeads);
+            _pairs = batch.Count * kvHeads;
+        }
+
+        /// <summary>Part i of parts takes the i-th run of pairs, pair p being sequence p / kvHeads and KV head p % kvHeads.</summary>
+        public override void RunPart(int part, int parts) => Run(part * _pairs / parts, (part + 1) * _pairs / parts);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Run(int start, int end)
+        {
+            if (start >= end) return;
+            var scores = ArrayPool<float>.Shared.Rent(_layout.Groups * _paddedContext);
             try
             {
                 fixed (float* scoreBuffer = scores)
-                fixed (int* tables = blockIds)
+                fixed (int* tables = _blockIds)
                 for (var p = start; p < end; p++)
                 {
-                    var rowOffset = ((long)(p / kvHeads) * heads + p % kvHeads * layout.Groups) * layout.HeadDim;
+                    var rowOffset = ((long)(p / _kvHeads) * _heads + p % _kvHeads * _layout.Groups) * _layout.HeadDim;
                     var next = p + 1 < end ? PairContext(tables, p + 1) : (Context?)null;
-                    var pair = new Pair(PairContext(tables, p), next, (byte*)keys, (byte*)values);
-                    if (layout.IsBf16) AttendOne<Bf16Rows>(pair, (float*)queries + rowOffset, (float*)output + rowOffset, scoreBuffer);
-                    else AttendOne<Float32Rows>(pair, (float*)queries + rowOffset, (float*)output + rowOffset, scoreBuffer);
+                    var pair = new Pair(PairContext(tables, p), next, (byte*)_keys, (byte*)_values);
+                    if (_layout.IsBf16) AttendOne<Bf16Rows>(pair, (float*)_queries + rowOffset, (float*)_output + rowOffset, scoreBuffer);
+                    else AttendOne<Float32Rows>(pair, (float*)_queries + rowOffset, (float*)_output + rowOffset, scoreBuffer);
                 }
             }
             finally
@@ -84,7 +114,7 @@ internal static unsafe class CpuDecodeAttention
         }
 
         private Context PairContext(int* tables, int p) =>
-            new(tables + p / kvHeads * maxBlocks, contextLengths[p / kvHeads], layout, p % kvHeads);
+            new(tables + p / _kvHeads * _maxBlocks, _contextLengths[p / _kvHeads], _layout, p % _kvHeads);
     }
 
     /// <summary>Element strides of the cache ([kvHeads, numBlocks, blockSize, headDim]) and the head grouping.</summary>
@@ -147,6 +177,7 @@ internal static unsafe class CpuDecodeAttention
     /// </summary>
     private const int PrefetchBlocks = 3;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AttendOne<TRows>(Pair pair, float* queries, float* output, float* scores) where TRows : IRowFormat
     {
         var context = pair.Context;
@@ -167,6 +198,7 @@ internal static unsafe class CpuDecodeAttention
     }
 
     /// <summary>scores[g * length + t] = q_g . k_t, each cached K row read once for all the query heads of its KV head.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores<TRows>(Pair pair, Vector512<float>* query, float* scores) where TRows : IRowFormat
     {
         var context = pair.Context;
@@ -196,6 +228,7 @@ internal static unsafe class CpuDecodeAttention
     /// output = inverseSum * sum_t weights[t] * v_t. Four vectors of the head at a time stay in registers over a block's
     /// rows (every lane still adds its tokens in order, so the result is the row-at-a-time one bit for bit).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightedSum<TRows>(Pair pair, float* weights, float inverseSum, float* output, bool prefetch) where TRows : IRowFormat
     {
         var context = pair.Context;
@@ -271,6 +304,7 @@ internal static unsafe class CpuDecodeAttention
     }
 
     /// <summary>Replaces scores by exp(score - max) and returns their sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SoftmaxNumerators(float* row, int length)
     {
         var max = float.NegativeInfinity;

@@ -13,13 +13,19 @@ public sealed record PagedAttentionPlan(
     DecodeBatch? Decodes,
     int NumTokens)
 {
+    /// <summary>The slot mapping on the host, for CPU kernels that write K/V themselves; null on other devices.</summary>
+    public long[]? HostSlotMapping { get; private init; }
+
     public static PagedAttentionPlan Build(AttentionMetadata metadata, int blockSize)
     {
         var device = metadata.Positions.device;
         var prefills = metadata.Sequences.Where(s => !s.IsDecode).Select(s => PrefillChunk.Build(s, blockSize, device)).ToList();
         var decodes = metadata.Sequences.Where(s => s.IsDecode).ToList();
         return new PagedAttentionPlan(metadata.SlotMapping, prefills,
-            decodes.Count == 0 ? null : DecodeBatch.Build(decodes, metadata.NumTokens, blockSize, device), metadata.NumTokens);
+            decodes.Count == 0 ? null : DecodeBatch.Build(decodes, metadata.NumTokens, blockSize, device), metadata.NumTokens)
+        {
+            HostSlotMapping = device.type == DeviceType.CPU ? metadata.SlotMapping.data<long>().ToArray() : null,
+        };
     }
 }
 
