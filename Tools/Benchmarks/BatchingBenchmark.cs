@@ -5,7 +5,10 @@ namespace FlorenceVL.Engine.Benchmarks;
 /// <summary>
 /// Scenario "batching": aggregate output tokens/s through the <see cref="InferenceEngine"/> facade with 1, 16 and 32
 /// concurrent requests (distinct ~64-token prompts, 128 new tokens, greedy, ignore_eos), rounds interleaved so that
-/// noise hits every level alike; the 32-over-1 ratio is the target, the absolute rates sit next to the llama.cpp peer.
+/// noise hits every level alike; the absolute rates sit next to the llama.cpp peer. The 32-over-1 ratio is reported,
+/// no longer a target: it was (>= 8x) while one stream was slow, and it falls as the single stream gets faster (issue
+/// 19: 9.2x to 6.7x with the 16- and 32-stream rates unchanged). What must not regress are the batched rates, checked
+/// against the previous build in one sitting (docs/benchmarks.md).
 /// </summary>
 internal static class BatchingBenchmark
 {
@@ -49,7 +52,7 @@ internal static class BatchingBenchmark
         var dtype = settings.DTypeName;
         return
         [
-            new("batching", $"32 concurrent over 1 (aggregate tok/s, median of per-round ratios, {dtype})", ratio, "x", ">= 8 x", ratio >= 8),
+            new("batching", $"32 concurrent over 1 (aggregate tok/s, median of per-round ratios, {dtype})", ratio, "x"),
             new("batching", $"1 request: tok/s ({dtype})", single, "tok/s", "llama.cpp peer, 1 stream bf16: 241-287 tok/s"),
             new("batching", $"16 concurrent: aggregate tok/s ({dtype})", at16, "tok/s", "llama.cpp server peer, 16 streams bf16: 352-427 tok/s"),
             new("batching", $"32 concurrent: aggregate tok/s ({dtype})", at32, "tok/s"),

@@ -20,8 +20,10 @@ internal static unsafe class MemoryBandwidth
         var buffer = (byte*)NativeMemory.AlignedAlloc((nuint)BufferBytes, 64);
         try
         {
-            // Touch every page first: a first read of untouched memory measures the page faults, not the memory.
-            new Span<byte>(buffer, (int)BufferBytes).Fill(1);
+            // Touch every page first (a first read of untouched memory measures the page faults, not the memory), with
+            // contents that differ from page to page, so no layer below can share identical pages and serve them from cache.
+            var words = (uint*)buffer;
+            for (long i = 0; i < BufferBytes / sizeof(uint); i++) words[i] = (uint)(i * 2654435761u) & 0x3F7FFFFFu;
             var rates = new List<double>(passes);
             for (var pass = 0; pass < passes + 1; pass++)
             {
