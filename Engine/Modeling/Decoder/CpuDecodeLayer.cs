@@ -172,9 +172,5 @@ internal static unsafe class CpuDecodeLayer
         private static long Align(long bytes) => (bytes + 63) & ~63L;
     }
 
-    private static nint Data(Tensor tensor) => THSTensor_data(tensor.Handle);
-
-    // TorchSharp exposes no data pointer; its own native entry point gives the address of element 0.
-    [DllImport("LibTorchSharp")]
-    private static extern nint THSTensor_data(nint handle);
+    private static nint Data(Tensor tensor) => (nint)Runtime.TensorMemory.Address(tensor);
 }

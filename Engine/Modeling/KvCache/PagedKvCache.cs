@@ -58,18 +58,14 @@ public sealed class PagedKvCache : IDisposable
     /// Address of one layer's K (or V) storage, [kvHeads, numBlocks, blockSize, headDim] contiguous, for the CPU kernels.
     /// Computed from the storage's own address, so a step's kernels create no view tensors to find it.
     /// </summary>
-    internal nint LayerData(int layer, bool values)
+    internal unsafe nint LayerData(int layer, bool values)
     {
         if ((uint)layer >= (uint)NumLayers) throw new ArgumentOutOfRangeException(nameof(layer));
-        _storageData = _storageData != 0 ? _storageData : THSTensor_data(_storage.Handle);
+        _storageData = _storageData != 0 ? _storageData : (nint)Runtime.TensorMemory.Address(_storage);
         return _storageData + (nint)((layer * 2L + (values ? 1 : 0)) * NumKvHeads * NumSlots * HeadDim * ElementSize(DType));
     }
 
     private nint _storageData;
-
-    // TorchSharp exposes no data pointer; its own native entry point gives the address of element 0.
-    [System.Runtime.InteropServices.DllImport("LibTorchSharp")]
-    private static extern nint THSTensor_data(nint handle);
 
     /// <summary>Stores new tokens' K and V ([numTokens, kvHeads, headDim]) at their slots.</summary>
     public void Write(int layer, Tensor keys, Tensor values, Tensor slotMapping)
