@@ -15,6 +15,7 @@ internal abstract class KernelJob
     /// <summary>Does part <paramref name="part"/> of <paramref name="parts"/>; the parts run at once on different threads.</summary>
     public abstract void RunPart(int part, int parts);
 
+    // Allocated once per job: jobs are one per calling thread (ThreadStatic), so a handle outlives only a thread that exits.
     internal nint Handle => _self.IsAllocated ? GCHandle.ToIntPtr(_self) : GCHandle.ToIntPtr(_self = GCHandle.Alloc(this));
 
     internal void Fail(Exception e) => Interlocked.CompareExchange(ref _failure, e, null);

@@ -20,11 +20,11 @@ public static class BenchPreset
 
     public static FlorenceVLConfig Config { get; } = BuildConfig();
 
-    /// <summary>Random weights from a fixed seed; the tokenizer (and so the chat template) comes from <paramref name="tokenizerDirectory"/>.</summary>
     /// <summary>The preset as a bench run's settings ask for it (dtype, tokenizer, the peer's decoder weights if named).</summary>
     public static LoadedModel Create(BenchSettings settings) =>
         Create(settings.DType, settings.TokenizerDirectory, decoderDirectory: settings.DecoderDirectory);
 
+    /// <summary>Random weights from a fixed seed; the tokenizer (and so the chat template) comes from <paramref name="tokenizerDirectory"/>.</summary>
     /// <param name="decoderDirectory">
     /// An HF Phi-3 or Llama checkpoint (config.json + safetensors) of the preset's decoder shapes whose weights replace
     /// the random decoder: the llama.cpp peer writes one beside its GGUF, so both engines run the same weights.

@@ -12,9 +12,9 @@ namespace FlorenceVL.Engine.Modeling.Decoder;
 /// One bf16 decoder layer for a step of 1-4 decodes on an AVX-512 CPU, run on raw memory: RMSNorm, the fused q/k/v
 /// product, rotary, the K/V write, decode attention from the paged cache, o_proj, the residual, RMSNorm, gate/up,
 /// SiLU, down and the residual, with the activations in per-thread buffers. The module path does the same in ~25
-/// libtorch calls, each with its tensor allocations and dispose-scope bookkeeping: at batch 1 those cost more than
-/// the layer's weight stream (bench-cpu, 2 threads: ~190 of 265 us a layer). Here the step is the weight stream plus
-/// a few microseconds, and rounding follows the module path op for op (<see cref="CpuBFloat16Rows"/>).
+/// libtorch calls, each with its tensor allocations and dispose-scope bookkeeping: at batch 1 those cost about as much
+/// as the layer's products (bench-cpu, 2 threads, weights in cache: 265 us a layer through the modules, 148 us here,
+/// the products ~100 us of either). Rounding follows the module path op for op (<see cref="CpuBFloat16Rows"/>).
 /// <para>Anything else (float32, a GPU, prefills, gradients, more rows) takes the modules.</para>
 /// </summary>
 internal static unsafe class CpuDecodeLayer
@@ -40,8 +40,8 @@ internal static unsafe class CpuDecodeLayer
         && plan.Prefills.Count == 0 && plan.Decodes is { TokenRows: null, HostBlockIds: not null } decodes && decodes.Count == hidden.shape[0]
         && plan.HostSlotMapping is not null
         && CpuDecodeAttention.Supports(hidden, cache)
-        && config.HiddenSize % Lanes == 0 && config.IntermediateSize % Lanes == 0 && config.HeadDim % Lanes == 0
-        && config.QkvOutputSize % 4 == 0 && config.HiddenSize % 4 == 0 && config.IntermediateSize % 2 == 0;
+        // Whole vectors everywhere; then every product also has whole 4-row tiles (CpuBFloat16Gemv.Fits).
+        && config.HiddenSize % Lanes == 0 && config.IntermediateSize % Lanes == 0 && config.HeadDim % Lanes == 0;
 
     /// <summary>The layer's weights as the modules hold them (bf16, contiguous, [out, in]).</summary>
     public sealed record Weights(Tensor InputNorm, Tensor QkvProj, Tensor OProj, Tensor PostAttentionNorm, Tensor GateUpProj, Tensor DownProj)
@@ -108,6 +108,7 @@ internal static unsafe class CpuDecodeLayer
         }
     }
 
+    /// <summary>bf16 to float32, 16 at a time (CpuBFloat16Gemv.Widen does the same one element at a time, for any count).</summary>
     private static void Widen(ushort* source, float* target, int count)
     {
         for (var i = 0; i < count; i += Lanes) CpuBFloat16Rows.Load(source + i).Store(target + i);
