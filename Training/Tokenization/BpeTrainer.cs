@@ -11,6 +11,10 @@ public sealed record BpeModel(IReadOnlyList<string> Symbols, IReadOnlyList<(stri
 /// Learns byte-level BPE merges from a corpus (Sennrich et al.): split the text into pre-tokens with the same regex
 /// the tokenizer will use, spell each pre-token in GPT-2's byte alphabet, then repeatedly merge the most frequent
 /// adjacent pair. Ties break on the pair's text, so a corpus always gives the same merges.
+/// Two capital letters are never merged (<c>keepCapitalsApart</c>, on by default): the shapes model answers the written
+/// word in capitals, and with one token per capital it writes a word it never saw letter by letter. A vocabulary that
+/// had merged the training words' letter pairs ("ST", "PEN", "PLAN") answered every unseen word with pieces of the
+/// words it knew (issue 18).
 /// </summary>
 public static class BpeTrainer
 {
@@ -20,14 +24,14 @@ public static class BpeTrainer
 
     private static readonly Regex Split = new(SplitPattern, RegexOptions.CultureInvariant);
 
-    public static BpeModel Train(IEnumerable<string> corpus, int maxMerges, int minPairCount = 2)
+    public static BpeModel Train(IEnumerable<string> corpus, int maxMerges, int minPairCount = 2, bool keepCapitalsApart = true)
     {
         var words = CountPreTokens(corpus).Select(p => (Symbols: p.Key.Select(c => c.ToString()).ToList(), Count: p.Value)).ToList();
         var symbols = Enumerable.Range(0, 256).Select(b => ByteLevelAlphabet.Encode([(byte)b])).ToList();
         var merges = new List<(string, string)>();
         while (merges.Count < maxMerges)
         {
-            var best = MostFrequentPair(words);
+            var best = MostFrequentPair(words, keepCapitalsApart);
             if (best is null || best.Value.Count < minPairCount) break;
             var (left, right) = best.Value.Pair;
             merges.Add((left, right));
@@ -49,12 +53,15 @@ public static class BpeTrainer
         return counts;
     }
 
-    private static ((string, string) Pair, int Count)? MostFrequentPair(List<(List<string> Symbols, int Count)> words)
+    private static ((string, string) Pair, int Count)? MostFrequentPair(List<(List<string> Symbols, int Count)> words, bool keepCapitalsApart)
     {
         var counts = new Dictionary<(string, string), int>();
         foreach (var (symbols, count) in words)
             for (var i = 0; i + 1 < symbols.Count; i++)
+            {
+                if (keepCapitalsApart && char.IsAsciiLetterUpper(symbols[i][^1]) && char.IsAsciiLetterUpper(symbols[i + 1][0])) continue;
                 counts[(symbols[i], symbols[i + 1])] = counts.GetValueOrDefault((symbols[i], symbols[i + 1])) + count;
+            }
         if (counts.Count == 0) return null;
         var best = counts
             .OrderByDescending(p => p.Value)

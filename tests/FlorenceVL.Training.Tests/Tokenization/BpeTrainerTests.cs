@@ -1,0 +1,35 @@
+using FlorenceVL.Engine.Processing.Text;
+using FlorenceVL.Training.Tests.Support;
+using FlorenceVL.Training.Tokenization;
+
+namespace FlorenceVL.Training.Tests.Tokenization;
+
+public class BpeTrainerTests
+{
+    // A corpus in which capital pairs are the most frequent pairs of all, so an unrestricted BPE merges them first.
+    private static readonly string[] Corpus = [.. Enumerable.Repeat("The word \"STONE\" is written in the middle. STONE STAR STOP", 20), "a red circle on the left"];
+
+    [Fact]
+    public void Capitals_stay_one_token_each_so_an_unseen_word_is_spelled()
+    {
+        using var directory = new TempDirectory();
+        var tokenizer = TinyTokenizer.Create(directory.Path, Corpus);
+
+        foreach (var word in new[] { "STONE", "QUIZX" })
+        {
+            var pieces = tokenizer.Encode(word).Select(id => tokenizer.Decode([id])).ToArray();
+            Assert.Equal(word.Select(c => c.ToString()), pieces);
+        }
+        // Lower-case text still merges (the corpus' "written" is far shorter than its seven bytes).
+        Assert.True(tokenizer.Encode(" written").Count < " written".Length);
+    }
+
+    [Fact]
+    public void Without_the_rule_the_same_corpus_merges_capital_pairs()
+    {
+        var merges = BpeTrainer.Train(Corpus, maxMerges: 60, keepCapitalsApart: false).Merges;
+        Assert.Contains(("S", "T"), merges);
+        Assert.DoesNotContain(BpeTrainer.Train(Corpus, maxMerges: 60).Merges,
+            m => char.IsAsciiLetterUpper(m.Left[^1]) && char.IsAsciiLetterUpper(m.Right[0]));
+    }
+}
