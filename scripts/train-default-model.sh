@@ -28,7 +28,7 @@ timed() { local name=$1; shift; local start=$SECONDS; "$@"; echo "== $name: $((S
 
 dotnet build Training -c Release -v quiet -nologo
 rm -rf "$work" && mkdir -p "$work"
-timed make-dataset train make-dataset shapes "$work/data" --seed 1234 --train 16000 --eval 300 --size 160 --ood 300 --word-scale 0.18
+timed make-dataset train make-dataset shapes "$work/data" --seed 1234 --train 16000 --eval 300 --size 160 --ood 300 --varied --word-scale 0.18
 timed init train init "$work/init" --corpus "$work/data/stage1_train.json,$work/data/stage2_train.json" --seed 0
 timed stage1 stage Training/StageFiles/shapes-stage1.json "$work/stage1"
 timed stage2 stage Training/StageFiles/shapes-stage2.json "$work/stage2"

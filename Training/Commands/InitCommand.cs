@@ -6,7 +6,7 @@ namespace FlorenceVL.Training.Commands;
 /// <summary><c>init &lt;out&gt; --corpus a.json[,b.json] [--seed N]</c>: a random tiny Florence-VL checkpoint to train from.</summary>
 public static class InitCommand
 {
-    public const string Usage = "init <out> --corpus stage1_train.json[,stage2_train.json] [--seed N] [--image-size PX] [--decoder-layers N]";
+    public const string Usage = "init <out> --corpus stage1_train.json[,stage2_train.json] [--seed N] [--image-size PX] [--decoder-layers N] [--last-stride 1|2]";
 
     public static int Run(CommandArguments args)
     {
@@ -16,7 +16,9 @@ public static class InitCommand
         var seed = args.Int("seed") ?? 0;
         var layers = args.Int("decoder-layers") ?? 3;
         if (layers < 1) throw new UsageException("--decoder-layers must be at least 1.");
-        var spec = new TinyModelSpec(ImageSize: args.Int("image-size") ?? 160, NumLayers: layers);
+        var lastStride = args.Int("last-stride") ?? 2;
+        if (lastStride is not (1 or 2)) throw new UsageException("--last-stride must be 1 or 2.");
+        var spec = new TinyModelSpec(ImageSize: args.Int("image-size") ?? 160, NumLayers: layers, LastStride: lastStride);
         args.RejectUnknownOptions();
         var config = TinyModelFactory.Create(output, spec, TinyModelFactory.CorpusFrom(corpus), seed);
         var bytes = new FileInfo(Path.Combine(output, "model.safetensors")).Length;

@@ -6,6 +6,8 @@ namespace FlorenceVL.Training.Modeling;
 /// The sizes of a tiny Florence-VL: the real architecture (DaViT, Florence-2 encoder with the three task prompts,
 /// mlp3x_gelu projector, Phi-3 decoder), small enough to train on two CPU cores. The BART embedding keeps its
 /// 51289 rows so the real task-prompt ids stay valid; that table dominates the size (51289 x EncoderDim).
+/// LastStride 1 keeps DaViT's last stage at the third stage's grid (10x10 visual tokens at 160 pixels instead of 5x5),
+/// so a written word's letters fall on more tokens: each 32-pixel token of the 5x5 grid held two or three capitals.
 /// </summary>
 public sealed record TinyModelSpec(
     int ImageSize = 160,
@@ -21,7 +23,8 @@ public sealed record TinyModelSpec(
     int NumLayers = 3,
     int NumHeads = 6,
     int IntermediateSize = 512,
-    int MaxPositions = 512)
+    int MaxPositions = 512,
+    int LastStride = 2)
 {
     public const int BartVocabSize = 51289;
 
@@ -61,7 +64,7 @@ public sealed record TinyModelSpec(
         {
             ["model_type"] = "davit",
             ["patch_size"] = Ints(7, 3, 3, 3),
-            ["patch_stride"] = Ints(4, 2, 2, 2),
+            ["patch_stride"] = Ints(4, 2, 2, LastStride),
             ["patch_padding"] = Ints(3, 1, 1, 1),
             ["patch_prenorm"] = new JsonArray(false, true, true, true),
             ["dim_embed"] = Ints(Dims),

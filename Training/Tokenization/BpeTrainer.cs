@@ -11,7 +11,7 @@ public sealed record BpeModel(IReadOnlyList<string> Symbols, IReadOnlyList<(stri
 /// Learns byte-level BPE merges from a corpus (Sennrich et al.): split the text into pre-tokens with the same regex
 /// the tokenizer will use, spell each pre-token in GPT-2's byte alphabet, then repeatedly merge the most frequent
 /// adjacent pair. Ties break on the pair's text, so a corpus always gives the same merges.
-/// Two capital letters are never merged (<c>keepCapitalsApart</c>, on by default): the shapes model answers the written
+/// Capitals are kept apart (<c>keepCapitalsApart</c>, on by default; see <see cref="SplitsCapitals"/>): the shapes model answers the written
 /// word in capitals, and with one token per capital it writes a word it never saw letter by letter. A vocabulary that
 /// had merged the training words' letter pairs ("ST", "PEN", "PLAN") answered every unseen word with pieces of the
 /// words it knew (issue 18).
@@ -59,7 +59,7 @@ public static class BpeTrainer
         foreach (var (symbols, count) in words)
             for (var i = 0; i + 1 < symbols.Count; i++)
             {
-                if (keepCapitalsApart && char.IsAsciiLetterUpper(symbols[i][^1]) && char.IsAsciiLetterUpper(symbols[i + 1][0])) continue;
+                if (keepCapitalsApart && SplitsCapitals(symbols[i], symbols[i + 1])) continue;
                 counts[(symbols[i], symbols[i + 1])] = counts.GetValueOrDefault((symbols[i], symbols[i + 1])) + count;
             }
         if (counts.Count == 0) return null;
@@ -70,6 +70,13 @@ public static class BpeTrainer
             .First();
         return (best.Key, best.Value);
     }
+
+    /// <summary>
+    /// A capital joins nothing before it and only a lower-case letter after it: "What" and "The" still merge, while a
+    /// word in capitals stays one token per letter, the quotes of a caption's <c>"STONE"</c> included.
+    /// </summary>
+    public static bool SplitsCapitals(string left, string right) =>
+        char.IsAsciiLetterUpper(right[0]) || (char.IsAsciiLetterUpper(left[^1]) && !char.IsAsciiLetterLower(right[0]));
 
     private static void MergeInPlace(List<string> symbols, string left, string right)
     {

@@ -16,6 +16,8 @@ namespace FlorenceVL.Training.Datasets.Shapes;
 ///                                  N images drawn with SceneStyle.OutOfDistribution, one record per question as above
 ///                                  (held-out words as word_unseen), one "followup" record per image (a first question with
 ///                                  its true answer, then a second), and one "text_only" record per SceneText.TextOnlyEvalPrompts
+///   out/stage{1,2}_letters.json    with --letters N: N training images drawn with SceneStyle.Letters (one to three large
+///                                  capitals alone), out/images/letters_00000.png, conversations as the training split's
 /// </code>
 /// With --varied the training split (not the eval split, which stays the classic held-out split byte for byte) draws
 /// <see cref="ShapesDatasetOptions.ClassicShare"/> of its images as before and the rest with SceneStyle.Training (word-only
@@ -36,6 +38,10 @@ public static class ShapesDatasetWriter
     private const int StyleSeedSalt = 0x57A1E;
     private const int OodSeedSalt = 0x00D;
     private const int TextOnlySeedSalt = 0x7E47;
+    private const int LettersSeedSalt = 0x1E77;
+
+    /// <summary>The split name (and image prefix) of the letters split (--letters N): one to three large capitals alone.</summary>
+    public const string LettersSplit = "letters";
 
     /// <summary>The split name (and image prefix) of the out-of-distribution eval split.</summary>
     public const string OodSplit = "eval_ood";
@@ -52,14 +58,18 @@ public static class ShapesDatasetWriter
         var train = WriteSplit(outputDirectory, "train", options.NumTrain, new Random(options.Seed), options, multiTurn: true);
         var eval = WriteSplit(outputDirectory, "eval", options.NumEval, new Random(options.Seed ^ EvalSeedSalt), options, multiTurn: false);
         var ood = options.NumOod > 0 ? WriteSplit(outputDirectory, OodSplit, options.NumOod, new Random(options.Seed ^ OodSeedSalt), options, multiTurn: false) : null;
-        return new DatasetSummary(train, eval) { Ood = ood };
+        var letters = options.NumLetters > 0 ? WriteSplit(outputDirectory, LettersSplit, options.NumLetters, new Random(options.Seed ^ LettersSeedSalt), options, multiTurn: true) : null;
+        return new DatasetSummary(train, eval) { Ood = ood, Letters = letters };
     }
 
     private static SplitSummary WriteSplit(string outputDirectory, string split, int numImages, Random random, ShapesDatasetOptions options, bool multiTurn)
     {
         var sampler = new SceneSampler(options.ImageSize, options.WordProbability, options.WordScale);
         var isOod = split == OodSplit;
-        var varied = isOod ? new VariedSceneSampler(SceneStyle.OutOfDistribution) : split == "train" && options.Varied ? new VariedSceneSampler(SceneStyle.Training) : null;
+        var isLetters = split == LettersSplit;
+        var varied = isOod ? new VariedSceneSampler(SceneStyle.OutOfDistribution)
+            : isLetters ? new VariedSceneSampler(SceneStyle.Letters)
+            : split == "train" && options.Varied ? new VariedSceneSampler(SceneStyle.Training) : null;
         // Which sampler draws each image comes from its own stream, so a --varied split's classic images follow the scene stream as ever.
         var styleRandom = new Random(options.Seed ^ StyleSeedSalt);
         var captions = new List<LlavaRecord>(numImages);
@@ -67,7 +77,7 @@ public static class ShapesDatasetWriter
         var numQuestions = 0;
         for (var index = 0; index < numImages; index++)
         {
-            var scene = varied is not null && (isOod || styleRandom.NextDouble() >= options.ClassicShare) ? varied.Sample(random) : sampler.Sample(random);
+            var scene = varied is not null && (isOod || isLetters || styleRandom.NextDouble() >= options.ClassicShare) ? varied.Sample(random) : sampler.Sample(random);
             var imageName = $"{(isOod ? "ood" : split)}_{index:D5}.png";
             File.WriteAllBytes(Path.Combine(outputDirectory, ImageFolder, imageName), SceneRenderer.RenderPng(scene));
             var prompt = SceneText.CaptionPrompts[random.Next(SceneText.CaptionPrompts.Count)];
@@ -172,4 +182,7 @@ public sealed record DatasetSummary(SplitSummary Train, SplitSummary Eval)
 {
     /// <summary>The out-of-distribution split, when --ood asked for one.</summary>
     public SplitSummary? Ood { get; init; }
+
+    /// <summary>The letters split, when --letters asked for one.</summary>
+    public SplitSummary? Letters { get; init; }
 }

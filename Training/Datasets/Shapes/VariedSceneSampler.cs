@@ -13,6 +13,8 @@ namespace FlorenceVL.Training.Datasets.Shapes;
 /// <param name="Backgrounds">Background colours; <see cref="Inks"/> the word's colours (black and dark ones).</param>
 /// <param name="UnseenWordShare">The share of words drawn from the held-out words and strings (0 in training).</param>
 /// <param name="RandomStringShare">The share of words that are random letter strings rather than English words.</param>
+/// <param name="MinStringLength">The fewest letters of a random string (training's go down to one letter).</param>
+/// <param name="MaxStringLength">The most letters of a random string.</param>
 public sealed record SceneStyle(
     IReadOnlyList<int> Sizes,
     double WordOnlyShare,
@@ -22,7 +24,9 @@ public sealed record SceneStyle(
     IReadOnlyList<Rgb> Backgrounds,
     IReadOnlyList<Rgb> Inks,
     double UnseenWordShare,
-    double RandomStringShare)
+    double RandomStringShare,
+    int MinStringLength = 3,
+    int MaxStringLength = 7)
 {
     /// <summary>Training: sides 96-512 on multiples of 16, white, greys and light tints, black and five dark inks, seen words only.</summary>
     public static SceneStyle Training { get; } = new(
@@ -34,7 +38,22 @@ public sealed record SceneStyle(
         Backgrounds: [new(255, 255, 255), new(225, 225, 225), new(240, 240, 240), new(200, 200, 200), new(255, 248, 220), new(230, 240, 255), new(235, 250, 235)],
         Inks: [new(0, 0, 0), new(40, 40, 40), new(20, 20, 100), new(110, 15, 15), new(15, 80, 15), new(80, 50, 20)],
         UnseenWordShare: 0,
-        RandomStringShare: 0.3);
+        RandomStringShare: 0.4,
+        MinStringLength: 1);
+
+    /// <summary>
+    /// Letters: word-only images of one to three random capitals, large (0.15-0.30 of the side), anywhere, on training's
+    /// sizes, backgrounds and inks. What each capital looks like is the first thing reading needs, and a lone capital
+    /// teaches it with nothing else in the answer to guess from; <c>--letters N</c> writes them as their own split.
+    /// </summary>
+    public static SceneStyle Letters { get; } = Training with
+    {
+        WordOnlyShare = 1,
+        WordOnlyScale = (0.15, 0.30),
+        RandomStringShare = 1,
+        MinStringLength = 1,
+        MaxStringLength = 3,
+    };
 
     /// <summary>
     /// Out of distribution: sides 100-500 that are not multiples of 16 (training's are), other greys and tints (white kept:
@@ -91,7 +110,7 @@ public sealed class VariedSceneSampler(SceneStyle style)
     public string SampleText(Random random)
     {
         var heldOut = random.NextDouble() < style.UnseenWordShare;
-        if (random.NextDouble() < style.RandomStringShare) return WordVocabulary.RandomString(random, heldOut);
+        if (random.NextDouble() < style.RandomStringShare) return WordVocabulary.RandomString(random, heldOut, style.MinStringLength, style.MaxStringLength);
         var words = heldOut ? WordVocabulary.HeldOutWords : WordVocabulary.TrainingWords;
         return words[random.Next(words.Count)];
     }

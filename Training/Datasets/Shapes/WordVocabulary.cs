@@ -79,12 +79,16 @@ public static class WordVocabulary
         return hash % 8 == 0;
     }
 
-    /// <summary>A random upper-case string of 3 to 7 letters, from the held-out eighth or from the rest (never an English held-out word).</summary>
-    public static string RandomString(Random random, bool heldOut)
+    /// <summary>
+    /// A random upper-case string of <paramref name="minLength"/> (3 unless asked) to <paramref name="maxLength"/> (7) letters, from the held-out eighth
+    /// or from the rest (never an English held-out word). Training also draws strings of one and two letters: a lone
+    /// capital is the plainest lesson in what each letter looks like.
+    /// </summary>
+    public static string RandomString(Random random, bool heldOut, int minLength = 3, int maxLength = 7)
     {
         while (true)
         {
-            var letters = new char[random.Next(3, 8)];
+            var letters = new char[random.Next(minLength, maxLength + 1)];
             for (var i = 0; i < letters.Length; i++) letters[i] = (char)('A' + random.Next(26));
             var text = new string(letters);
             if (TrainingSet.Contains(text) || HeldOutSet.Contains(text)) continue;   // an English word is drawn as one

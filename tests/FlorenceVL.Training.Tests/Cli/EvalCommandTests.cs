@@ -45,6 +45,33 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Gate_exits_with_4_and_names_the_split_and_type_a_model_misses()
+    {
+        using var data = new TempDirectory();
+        ShapesDatasetWriter.Write(data.Path, new ShapesDatasetOptions(Seed: 1234, NumTrain: 0, NumEval: 1, ImageSize: 160));
+        // Eval image 0 (the README's example.png) has four shapes; no model reads a word that is not in the picture.
+        File.WriteAllText(data.Combine("miss.json"), """
+            [{"id": "a", "image": "eval_00000.png", "question_type": "word",
+              "conversations": [{"from": "human", "value": "<image>\nWhat word is written in the image?"}, {"from": "gpt", "value": "QXZVJ"}]}]
+            """);
+        File.WriteAllText(data.Combine("unGated.json"), """
+            [{"id": "b", "image": "eval_00000.png", "question_type": "json",
+              "conversations": [{"from": "human", "value": "<image>\nWhat word is written in the image?"}, {"from": "gpt", "value": "QXZVJ"}]}]
+            """);
+        var images = data.Combine(ShapesDatasetWriter.ImageFolder);
+
+        var missed = TrainingHost.Run("eval", TrainingHost.DefaultModelDirectory, data.Combine("miss.json"), "--images", images, "--gate");
+        var unGated = TrainingHost.Run("eval", TrainingHost.DefaultModelDirectory, data.Combine("unGated.json"), "--images", images, "--gate");
+        var withoutGate = TrainingHost.Run("eval", TrainingHost.DefaultModelDirectory, data.Combine("miss.json"), "--images", images);
+
+        Assert.Equal(4, missed.ExitCode);
+        Assert.Contains("gate 80% MISSED", missed.Stdout);
+        Assert.Contains("quality gate missed: miss.json word", missed.Stderr);
+        Assert.True(unGated.ExitCode == 0, unGated.Stdout + unGated.Stderr);   // json is reported, not gated
+        Assert.True(withoutGate.ExitCode == 0, withoutGate.Stdout + withoutGate.Stderr);
+    }
+
+    [Fact]
     public void A_max_new_tokens_below_one_is_a_usage_error()
     {
         using var data = new TempDirectory();

@@ -185,4 +185,44 @@ public class VariedShapesDatasetTests
         foreach (var file in new[] { "stage2_train.json", "stage2_eval_ood.json", "stage1_train.json" })
             Assert.Equal(File.ReadAllText(varied.Combine(file)), File.ReadAllText(again.Combine(file)));
     }
+
+    [Fact]
+    public void Training_strings_run_from_one_letter_while_the_ood_split_keeps_three_or_more()
+    {
+        var random = new Random(4);
+        var training = new VariedSceneSampler(SceneStyle.Training);
+        var ood = new VariedSceneSampler(SceneStyle.OutOfDistribution);
+        var trainingLengths = Enumerable.Range(0, 3000).Select(_ => training.SampleText(random)).Where(t => !WordVocabulary.TrainingWords.Contains(t)).Select(t => t.Length).ToList();
+        var oodStrings = Enumerable.Range(0, 3000).Select(_ => ood.SampleText(random)).Where(t => !WordVocabulary.Words.Contains(t) && !SceneWords.All.Contains(t)).ToList();
+        Assert.Contains(1, trainingLengths);
+        Assert.Contains(2, trainingLengths);
+        Assert.Equal(7, trainingLengths.Max());
+        Assert.All(oodStrings, t => Assert.InRange(t.Length, 3, 7));
+        Assert.All(oodStrings.Where(WordVocabulary.IsHeldOut), t => Assert.True(WordVocabulary.IsHeldOutString(t)));
+    }
+
+    [Fact]
+    public void The_letters_split_holds_one_to_three_training_side_capitals_alone_and_leaves_the_other_splits_as_they_were()
+    {
+        using var plain = new TempDirectory();
+        using var withLetters = new TempDirectory();
+        ShapesDatasetWriter.Write(plain.Path, Varied);
+        ShapesDatasetWriter.Write(withLetters.Path, Varied with { NumLetters = 30 });
+        foreach (var file in new[] { "stage1_train.json", "stage2_train.json", "stage2_eval.json", "stage2_eval_ood.json" })
+            Assert.Equal(File.ReadAllBytes(plain.Combine(file)), File.ReadAllBytes(withLetters.Combine(file)));
+
+        var letters = Read(withLetters, $"stage2_{ShapesDatasetWriter.LettersSplit}.json");
+        Assert.Equal(30, letters.Count);
+        var words = letters.Select(r => r.Conversations.SkipWhile(t => !t.Value.EndsWith(SceneText.WordQuestion, StringComparison.Ordinal)).ElementAt(1).Value).ToList();
+        Assert.All(words, w => Assert.Matches("^[A-Z]{1,3}$", w));
+        Assert.All(words, w => Assert.False(WordVocabulary.IsHeldOut(w), w));
+        Assert.Contains(words, w => w.Length == 1);
+        foreach (var record in letters)
+        {
+            // Word-only: the count is 0 and the caption names no shape.
+            Assert.Contains(record.Conversations, t => t.Value == "0");
+            Assert.Contains(record.Conversations, t => t.Value.StartsWith("There are no shapes.", StringComparison.Ordinal));
+            Assert.True(File.Exists(withLetters.Combine(ShapesDatasetWriter.ImageFolder, record.Image!)));
+        }
+    }
 }

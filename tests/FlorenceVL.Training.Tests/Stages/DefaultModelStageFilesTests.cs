@@ -63,22 +63,12 @@ public class DefaultModelStageFilesTests
     }
 
     [Fact]
-    public void The_script_writes_the_out_of_distribution_split_and_evaluates_both_splits()
+    public void The_script_trains_on_the_varied_data_writes_the_out_of_distribution_split_and_evaluates_both_splits()
     {
         var script = File.ReadAllLines(Repository.Path("scripts", "train-default-model.sh"));
-        Assert.Contains("--ood 300 ", Assert.Single(script, line => line.Contains(" make-dataset shapes ", StringComparison.Ordinal)));
+        var makeDataset = Assert.Single(script, line => line.Contains(" make-dataset shapes ", StringComparison.Ordinal));
+        Assert.Contains("--ood 300 ", makeDataset);
+        Assert.Contains("--varied ", makeDataset);                            // issue 18: the classic scenes alone taught memorising
         Assert.Contains("\"$work/data/stage2_eval.json,$work/data/stage2_eval_ood.json\"", Assert.Single(script, line => line.Contains(" train eval ", StringComparison.Ordinal)));
-    }
-
-    [Fact]
-    public void Stage_5_the_issue_18_experiment_continues_stage_4_on_the_varied_data_with_the_tower_slower_than_the_llm()
-    {
-        var stage5 = Stage(5);
-        Assert.Equal(Path.Combine(Stage(4).Output.Directory, "final"), stage5.ModelDirectory);
-        Assert.Equal(Work("data-varied", "stage2_train.json"), stage5.Train.JsonPath);
-        Assert.Equal(Work("data-varied", "images"), stage5.Train.ImageFolder);
-        Assert.True(stage5.Trains(ModelPart.VisionTower));
-        Assert.True(stage5.Optimization.LearningRates[ModelPart.VisionTower] < stage5.Optimization.LearningRates[ModelPart.Llm]);
-        Assert.Equal("bfloat16", stage5.Output.SaveDType);
     }
 }
