@@ -55,7 +55,7 @@ public static class EvalCommand
             var verdicts = gate ? QualityGate.Check(report).ToDictionary(g => g.Score.QuestionType) : [];
             foreach (var score in report.ByType.Append(report.Overall))
                 Console.WriteLine($"{score.QuestionType,-12} {score.Accuracy,7:P1}  ({score.NumCorrect}/{score.NumQuestions})" +
-                    (verdicts.TryGetValue(score.QuestionType, out var verdict) ? $"  gate {verdict.Floor:P0} {(verdict.Passes ? "pass" : "MISSED")}" : ""));
+                    (verdicts.TryGetValue(score.QuestionType, out var verdict) ? $"  gate {verdict.Floor * 100:0}% {(verdict.Passes ? "pass" : "MISSED")}" : ""));
             missed.AddRange(verdicts.Values.Where(v => !v.Passes).Select(v => $"{Path.GetFileName(json)} {v.Score.QuestionType}"));
             reports[Path.GetFileName(json)] = report;
         }
