@@ -4,7 +4,7 @@
 # stage 2 (each image's questions and caption in one conversation; projector + LLM on the frozen tower's cached
 # features), stage 3 (the same data with the tower training too, at a low rate, for the written word), stage 4 (stage 3
 # continued on the same conversations, half of which now also ask for the shapes as JSON; tower frozen), the eval gate,
-# and the copy into models/. Work files go to artifacts/shapes (git-ignored). Prints each step's wall time.
+# and the copy into models/ (only when every gate passes). Work files go to artifacts/shapes (git-ignored). Prints each step's wall time.
 #   scripts/train-default-model.sh            # everything
 #   OMP_NUM_THREADS=2 scripts/train-default-model.sh   # on an idle machine; 1 (the default) is far faster on a busy one
 set -euo pipefail
@@ -24,7 +24,8 @@ stage() {
   done
   return "$status"
 }
-timed() { local name=$1; shift; local start=$SECONDS; "$@"; echo "== $name: $((SECONDS - start)) s" | tee -a "$work/times.txt"; }
+# Keeps the step's exit status (the eval's gate verdict), which the echo after it would otherwise replace.
+timed() { local name=$1 status=0; shift; local start=$SECONDS; "$@" || status=$?; echo "== $name: $((SECONDS - start)) s" | tee -a "$work/times.txt"; return "$status"; }
 
 dotnet build Training -c Release -v quiet -nologo
 rm -rf "$work" && mkdir -p "$work"
@@ -37,7 +38,15 @@ timed stage4 stage Training/StageFiles/shapes-stage4.json "$work/stage4"
 # Room for the json answers (a scene's JSON runs to about 100 tokens); the short answers stop at their end of turn.
 # Two tables: the classic held-out split, and the out-of-distribution one (issue 18: other sizes, word-only images, unseen
 # words as word_unseen, words anywhere, other backgrounds and inks, follow-ups, text-only prompts).
-timed eval train eval "$work/stage4/final" "$work/data/stage2_eval.json,$work/data/stage2_eval_ood.json" --max-new-tokens 160 --out "$work/eval.json"
+# --gate prints each gated type's floor and exits 4 when a split misses one (issue 18's gates on both splits): such a
+# candidate is not copied into models/ unless SHIP_ANYWAY=1.
+gate=0
+timed eval train eval "$work/stage4/final" "$work/data/stage2_eval.json,$work/data/stage2_eval_ood.json" --max-new-tokens 160 --out "$work/eval.json" --gate || gate=$?
+if [ "$gate" -ne 0 ] && { [ "$gate" -ne 4 ] || [ "${SHIP_ANYWAY:-0}" != 1 ]; }; then
+  echo "eval exited $gate (4: a quality gate missed); $model left as it was (SHIP_ANYWAY=1 copies a gate-missing candidate)" >&2
+  cat "$work/times.txt"
+  exit "$gate"
+fi
 
 rm -rf "$model.new" && mkdir -p "$model.new/vision_tower"
 cp "$work/stage4/final/model.safetensors" "$work/stage4/final/config.json" "$work/stage4/final"/tokenizer* "$model.new/"

@@ -69,6 +69,10 @@ public class DefaultModelStageFilesTests
         var makeDataset = Assert.Single(script, line => line.Contains(" make-dataset shapes ", StringComparison.Ordinal));
         Assert.Contains("--ood 300 ", makeDataset);
         Assert.Contains("--varied ", makeDataset);                            // issue 18: the classic scenes alone taught memorising
-        Assert.Contains("\"$work/data/stage2_eval.json,$work/data/stage2_eval_ood.json\"", Assert.Single(script, line => line.Contains(" train eval ", StringComparison.Ordinal)));
+        var eval = Assert.Single(script, line => line.Contains(" train eval ", StringComparison.Ordinal));
+        Assert.Contains("\"$work/data/stage2_eval.json,$work/data/stage2_eval_ood.json\"", eval);
+        Assert.Contains(" --gate ", eval + " ");                              // a candidate that misses a gate is not shipped
+        var copy = Array.FindIndex(script, line => line.StartsWith("cp ", StringComparison.Ordinal));
+        Assert.True(Array.IndexOf(script, eval) < copy, "the gate runs before the copy into models/");
     }
 }
