@@ -27,59 +27,60 @@ internal abstract class KernelJob
 }
 
 /// <summary>
-/// Splits a CPU kernel of the decode step (the bf16 matrix-vector products, decode attention) over libtorch's own
-/// OpenMP threads: the caller runs part 0 and the team's threads the rest, as an <c>omp parallel</c> region would.
-/// <para>
-/// Why libtorch's team and not threads of our own: its threads spin for a while after every parallel region (libgomp's
-/// default wait policy), so a second set of spinning threads fights them for the cores. Measured on 2 cores with
-/// helper threads of our own that spun 200 us between jobs: a product that follows a libtorch GEMM took 3.7 ms instead
-/// of 30 us, one scheduler tick. Parallel.For has no such fight but costs microseconds per fork and join, and at 20-100
-/// us a product, two threads ran every product of the bench preset slower than one (docs/benchmarks.md).
-/// </para>
-/// <para>
-/// Where libtorch carries no libgomp (it does on Linux, CPU and CUDA builds) every part runs on the calling thread.
-/// A region opened inside another region gets one thread (libgomp's default), which the split handles like any count.
-/// </para>
+/// Splits a CPU kernel of the decode step (the bf16 matrix-vector products, decode attention) over the server's CPU
+/// threads (libtorch's intra-op thread count): the caller runs part 0 and helper threads the rest, as an
+/// <c>omp parallel</c> region would. The helpers are our own (<see cref="SpinningTeam"/>), which spin between the parts
+/// of a step; FLORENCEVL_KERNEL_TEAM=gomp hands the parts to libtorch's libgomp team instead, which sleeps and wakes
+/// for nearly every part on a busy server (measured side by side in docs/benchmarks.md), and =0 runs every part on
+/// the caller.
 /// </summary>
 internal static unsafe class KernelTeam
 {
-    private static readonly delegate* unmanaged<delegate* unmanaged<void*, void>, void*, uint, uint, void> Parallel;
-    private static readonly delegate* unmanaged<int> ThreadNumber;
-    private static readonly delegate* unmanaged<int> ThreadCount;
+    private static readonly string Choice = Environment.GetEnvironmentVariable("FLORENCEVL_KERNEL_TEAM") ?? "";
+    private static readonly SpinningTeam? Own = Choice is "0" or "gomp" ? null : new SpinningTeam();
+
+    private static readonly delegate* unmanaged<delegate* unmanaged<void*, void>, void*, uint, uint, void> GompParallel;
+    private static readonly delegate* unmanaged<int> GompThreadNumber;
+    private static readonly delegate* unmanaged<int> GompThreadCount;
 
     static KernelTeam()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("FLORENCEVL_KERNEL_TEAM") == "0") return;
+        if (Choice != "gomp" || !OperatingSystem.IsLinux()) return;
         var library = Directory.EnumerateFiles(AppContext.BaseDirectory, "libgomp*.so*").FirstOrDefault();
         if (library is null || !NativeLibrary.TryLoad(library, out var handle)) return;
         if (!NativeLibrary.TryGetExport(handle, "GOMP_parallel", out var parallel)
             || !NativeLibrary.TryGetExport(handle, "omp_get_thread_num", out var number)
             || !NativeLibrary.TryGetExport(handle, "omp_get_num_threads", out var count)) return;
-        Parallel = (delegate* unmanaged<delegate* unmanaged<void*, void>, void*, uint, uint, void>)parallel;
-        ThreadNumber = (delegate* unmanaged<int>)number;
-        ThreadCount = (delegate* unmanaged<int>)count;
+        GompParallel = (delegate* unmanaged<delegate* unmanaged<void*, void>, void*, uint, uint, void>)parallel;
+        GompThreadNumber = (delegate* unmanaged<int>)number;
+        GompThreadCount = (delegate* unmanaged<int>)count;
     }
 
-    /// <summary>Whether work is split at all (libgomp found); false means every part runs on the caller.</summary>
-    public static bool IsAvailable => Parallel != null;
+    /// <summary>Whether work is split at all; false means every part runs on the caller.</summary>
+    public static bool IsAvailable => Own is not null || GompParallel != null;
 
     /// <summary>How many parts to ask for: libtorch's intra-op thread count (the server's thread setting), 1 without a team.</summary>
     public static int Width => IsAvailable ? Math.Max(1, TorchSharp.torch.get_num_threads()) : 1;
 
     /// <summary>
     /// Runs <paramref name="job"/> split in at most <paramref name="parts"/> parts and returns when all are done. The
-    /// region may get fewer threads than asked: RunPart receives the count it got, so a job must divide its work by
-    /// that, and give each output to exactly one part (then no result depends on the split).
+    /// job may get fewer parts than asked: RunPart receives the count it got, so a job must divide its work by that,
+    /// and give each output to exactly one part (then no result depends on the split).
     /// </summary>
     public static void Run(KernelJob job, int parts)
     {
-        if (parts <= 1 || Parallel == null)
+        if (parts <= 1 || !IsAvailable)
         {
             job.RunPart(0, 1);
             return;
         }
+        if (Own is not null)
+        {
+            Own.Run(job, parts);
+            return;
+        }
         var state = job.Handle;
-        Parallel(&Enter, &state, (uint)parts, 0);
+        GompParallel(&Enter, &state, (uint)parts, 0);
         job.ThrowIfFailed();
     }
 
@@ -90,7 +91,7 @@ internal static unsafe class KernelTeam
         var job = (KernelJob)GCHandle.FromIntPtr(*(nint*)state).Target!;
         try
         {
-            job.RunPart(ThreadNumber(), ThreadCount());
+            job.RunPart(GompThreadNumber(), GompThreadCount());
         }
         catch (Exception e)
         {

@@ -28,6 +28,48 @@ public class KernelTeamTests
         Assert.All(job.Counts, count => Assert.Equal(1, count));
     }
 
+    [Fact]
+    public void Helpers_that_went_to_sleep_between_jobs_are_woken_for_the_next()
+    {
+        TorchRuntime.EnsureLoadable();
+        var job = new CoverItems(64);
+        for (var round = 0; round < 5; round++)
+        {
+            KernelTeam.Run(job, 2);
+            Thread.Sleep(20);   // well past the helpers' spin (200 us by default): they sleep and must be woken
+        }
+        Assert.All(job.Counts, count => Assert.Equal(5, count));
+    }
+
+    [Fact]
+    public void Callers_on_several_threads_at_once_and_a_region_inside_a_part_each_get_every_item_once()
+    {
+        TorchRuntime.EnsureLoadable();
+        var jobs = Enumerable.Range(0, 4).Select(_ => new CoverItems(500)).ToArray();
+        Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = jobs.Length }, j =>
+        {
+            for (var round = 0; round < 200; round++) KernelTeam.Run(jobs[j], 2);
+        });
+        Assert.All(jobs, job => Assert.All(job.Counts, count => Assert.Equal(200, count)));
+
+        var inner = new CoverItems(100);
+        var outer = new Nesting(inner);
+        KernelTeam.Run(outer, 2);
+        Assert.All(inner.Counts, count => Assert.Equal(outer.PartsRun, count));
+    }
+
+    /// <summary>Every part opens a region of its own, as a kernel called from inside another kernel would.</summary>
+    private sealed class Nesting(CoverItems inner) : KernelJob
+    {
+        public int PartsRun;
+
+        public override void RunPart(int part, int parts)
+        {
+            KernelTeam.Run(inner, 2);
+            Interlocked.Increment(ref PartsRun);
+        }
+    }
+
     /// <summary>Counts how often each item was visited; part i of n takes items [i*N/n, (i+1)*N/n).</summary>
     private sealed class CoverItems(int items) : KernelJob
     {
