@@ -14,12 +14,7 @@ public static class EngineOptionsFactory
             ?? throw new InvalidOperationException("The model path was validated at start-up but no longer resolves."),
         ServedModelName = string.IsNullOrWhiteSpace(model.ServedModelName) ? null : model.ServedModelName,
         Device = model.Device,
-        DType = model.DType switch
-        {
-            "bfloat16" => ScalarType.BFloat16,
-            "float16" => ScalarType.Float16,
-            _ => ScalarType.Float32,
-        },
+        DType = ModelDType.Resolve(model.DType, model.Device),
         KvCacheBytes = scheduler.KvCacheBytes,
         BlockSize = scheduler.BlockSize,
         MaxNumSeqs = scheduler.MaxNumSeqs,

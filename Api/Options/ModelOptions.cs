@@ -16,6 +16,7 @@ public sealed class ModelOptions
     [Required, RegularExpression("^(cpu|cuda(:[0-9]+)?)$", ErrorMessage = "FlorenceVL:Model:Device must be 'cpu', 'cuda' or 'cuda:N'.")]
     public string Device { get; set; } = "cpu";
 
-    [Required, RegularExpression("^(float32|bfloat16|float16)$", ErrorMessage = "FlorenceVL:Model:DType must be float32, bfloat16 or float16.")]
-    public string DType { get; set; } = "float32";
+    /// <summary>auto: bfloat16 on a GPU and on a CPU with native bf16 and AVX-512, float32 elsewhere (<see cref="ModelDType"/>).</summary>
+    [Required, RegularExpression("^(auto|float32|bfloat16|float16)$", ErrorMessage = "FlorenceVL:Model:DType must be auto, float32, bfloat16 or float16.")]
+    public string DType { get; set; } = "auto";
 }

@@ -16,7 +16,7 @@ namespace FlorenceVL.Training.Commands;
 /// </summary>
 public static class EvalCommand
 {
-    public const string Usage = "eval <checkpoint> <dataset.json[,more.json]> [--images DIR] [--limit N] [--out report.json] [--device cpu] [--max-new-tokens N] [--detail low|high] [--gate]";
+    public const string Usage = "eval <checkpoint> <dataset.json[,more.json]> [--images DIR] [--limit N] [--out report.json] [--device cpu] [--dtype float32|bfloat16] [--max-new-tokens N] [--detail low|high] [--gate]";
 
     /// <summary>The exit code when --gate is given and a split misses a floor.</summary>
     public const int GateFailed = 4;
@@ -30,6 +30,9 @@ public static class EvalCommand
         var limit = args.Int("limit");
         var output = args.String("out");
         var device = args.String("device") ?? "cpu";
+        // bfloat16: what a server with FlorenceVL:Model:DType auto runs on a CPU with native bf16 (or a GPU).
+        var dtype = args.String("dtype") ?? "float32";
+        if (dtype is not ("float32" or "bfloat16")) throw new UsageException("--dtype takes float32 or bfloat16.");
         // Short answers by default; captions need room (the shapes captions run to about 60 tokens).
         var maxNewTokens = args.Int("max-new-tokens") ?? 12;
         // detail "low": the server's smaller preset (ImageDetailSizes.LowSide), to measure what it costs.
@@ -38,7 +41,7 @@ public static class EvalCommand
         if (maxNewTokens < 1) throw new UsageException("--max-new-tokens must be at least 1.");
         var gate = args.Flag("gate");
         args.RejectUnknownOptions();
-        var loaded = LoadedModel.Load(checkpoint, LoadedModel.Placement(device, "float32"));
+        var loaded = LoadedModel.Load(checkpoint, LoadedModel.Placement(device, dtype));
         using var model = loaded.Model;
         var preprocessor = detail == "low"
             ? new ImagePreprocessor(loaded.Preprocessor.Config with { ImageSize = ImageDetailSizes.LowSide(model.Config) })

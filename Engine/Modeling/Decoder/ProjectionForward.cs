@@ -136,19 +136,45 @@ internal static unsafe class ProjectionForward
         return output.view(shape).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Output columns split in tile-aligned ranges over libtorch's intra-op thread count, as its own GEMM would be.</summary>
+    /// <summary>
+    /// Output columns split in tile-aligned ranges over <see cref="KernelTeam"/> (libtorch's intra-op thread count), as
+    /// its own GEMM would be. Parallel.For did the same with a fork and join through the thread pool per product,
+    /// microseconds each at batch 1 (`bench single --dtype float32`, docs/benchmarks.md).
+    /// </summary>
     private static void Multiply(float* x, int m, float* w, int n, int k, float* y)
     {
-        var tiles = n / 4;
-        var workers = Math.Min(get_num_threads(), tiles);
-        if (workers <= 1)
+        var parts = Math.Min(KernelTeam.Width, n / 4);
+        if (parts <= 1)
         {
             CpuFloat32Gemm.Run(x, m, w, n, k, y, 0, n);
             return;
         }
-        var (xs, ws, ys) = ((nint)x, (nint)w, (nint)y);
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            i => CpuFloat32Gemm.Run((float*)xs, m, (float*)ws, n, k, (float*)ys, i * tiles / workers * 4, (i + 1) * tiles / workers * 4));
+        var job = _float32Job ??= new Float32GemmJob();
+        job.Set(x, m, w, n, k, y);
+        KernelTeam.Run(job, parts);
+    }
+
+    [ThreadStatic] private static Float32GemmJob? _float32Job;
+
+    /// <summary>Part i of parts takes the i-th tile-aligned range of output columns.</summary>
+    private sealed class Float32GemmJob : KernelJob
+    {
+        private float* _x, _w, _y;
+        private int _m, _n, _k;
+
+        public void Set(float* x, int m, float* w, int n, int k, float* y)
+        {
+            _x = x;
+            _w = w;
+            _y = y;
+            (_m, _n, _k) = (m, n, k);
+        }
+
+        public override void RunPart(int part, int parts)
+        {
+            var tiles = _n / 4;
+            CpuFloat32Gemm.Run(_x, _m, _w, _n, _k, _y, part * tiles / parts * 4, (part + 1) * tiles / parts * 4);
+        }
     }
 
     private static float* Data(Tensor tensor) => (float*)THSTensor_data(tensor.Handle);
