@@ -23,8 +23,7 @@ internal sealed class SpinningTeam
     /// <summary>How long a helper spins for its next part before it sleeps (FLORENCEVL_KERNEL_SPIN_US, default 200).</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency * ReadSpinMicroseconds() / 1_000_000;
 
-    private readonly Lock _growing = new();
-    private Helper[] _helpers = [];
+    private Helper[] _helpers = [];   // touched only by the caller that holds _busy
     private int _busy;
     private KernelJob? _job;
     private int _parts;
@@ -56,15 +55,11 @@ internal sealed class SpinningTeam
 
     private Helper[] HelpersFor(int count)
     {
-        var helpers = _helpers;
-        if (helpers.Length >= count) return helpers;
-        lock (_growing)
-        {
-            var grown = new Helper[count];
-            Array.Copy(_helpers, grown, _helpers.Length);
-            for (var i = _helpers.Length; i < count; i++) grown[i] = new Helper(this, i + 1);
-            return _helpers = grown;
-        }
+        if (_helpers.Length >= count) return _helpers;
+        var grown = new Helper[count];
+        Array.Copy(_helpers, grown, _helpers.Length);
+        for (var i = _helpers.Length; i < count; i++) grown[i] = new Helper(this, i + 1);
+        return _helpers = grown;
     }
 
     /// <summary>Nothing may escape a helper thread: a failure is kept on the job and rethrown on the caller.</summary>
