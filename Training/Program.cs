@@ -13,8 +13,9 @@ var commands = new Dictionary<string, Func<CommandArguments, int>>(StringCompare
     ["train"] = TrainCommand.Run,
     ["eval"] = EvalCommand.Run,
     ["precompute-features"] = PrecomputeFeaturesCommand.Run,
+    ["probe-tower"] = ProbeTowerCommand.Run,
 };
-string[] usage = [MakeDatasetCommand.Usage, InitCommand.Usage, TrainCommand.Usage, EvalCommand.Usage, PrecomputeFeaturesCommand.Usage];
+string[] usage = [MakeDatasetCommand.Usage, InitCommand.Usage, TrainCommand.Usage, EvalCommand.Usage, PrecomputeFeaturesCommand.Usage, ProbeTowerCommand.Usage];
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {

@@ -55,6 +55,12 @@ public sealed class CommandArguments
             : throw new UsageException($"--{name} expects an integer, got '{text}'.");
     }
 
+    /// <summary>A comma-separated list of positive integers (a tower's widths, depths or heads), or null when not given.</summary>
+    public int[]? PositiveInts(string name) =>
+        String(name)?.Split(',').Select(text => int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new UsageException($"--{name} takes positive integers separated by commas, got '{text}'.")).ToArray();
+
     public double? Double(string name)
     {
         var text = String(name);

@@ -1,0 +1,31 @@
+using FlorenceVL.Training.Tests.Support;
+
+namespace FlorenceVL.Training.Tests.Cli;
+
+/// <summary>The probe-tower command through the built host: the sizes it is given are the tower it trains.</summary>
+[Collection(nameof(TrainingHostErrorTests))]
+public class ProbeTowerCommandTests
+{
+    // 96 pixels over DaViT's strides 4*2*2*2 leave a 3x3 grid; a last stride of 1 keeps the third stage's 6x6.
+    [Theory]
+    [InlineData("2", 9)]
+    [InlineData("1", 36)]
+    public void Trains_the_tower_it_is_given_and_scores_held_out_letter_sets(string lastStride, int expectedTokens)
+    {
+        var (exitCode, stdout, stderr) = TrainingHost.Run(["probe-tower", "--image-size", "96", "--dims", "16,24,32,48", "--heads", "1,2,2,3",
+            "--depths", "1,1,2,1", "--last-stride", lastStride, "--steps", "2", "--batch", "2", "--eval", "4"]);
+
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains($"tower dims [16,24,32,48] depths [1,1,2,1] heads [1,2,2,3] last stride {lastStride}: {expectedTokens} visual tokens", stdout);
+        Assert.Matches(@"step 2: loss \d+\.\d{3}, held out \d+\.\d% letter sets exact", stdout);
+    }
+
+    [Fact]
+    public void Rejects_sizes_that_are_not_positive_integers()
+    {
+        var (exitCode, _, stderr) = TrainingHost.Run(["probe-tower", "--dims", "32,0,64,96"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--dims takes positive integers", stderr);
+    }
+}
