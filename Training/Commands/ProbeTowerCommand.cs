@@ -96,7 +96,10 @@ public static class ProbeTowerCommand
         var features = model.FusedFeatures(pixels);                                         // [B, N, D]
         var betweenImages = features.std(0).mean().item<float>();
         var overall = features.std().item<float>();
-        return $"feature spread between images {betweenImages:F4} of {overall:F4} overall ({betweenImages / overall:F3})";
+        // The DaViT output before position and temporal terms are added: whether the picture is small from the start.
+        var davit = model.VisionTower.DaViTFeatures(pixels);                                // [B, C, h, w]
+        return $"feature spread between images {betweenImages:F4} of {overall:F4} overall ({betweenImages / overall:F3}); " +
+            $"DaViT output between images {davit.std(0).mean().item<float>():F4}, overall {davit.std().item<float>():F4}";
     }
 
     private static double Score(FlorenceVLModel model, nn.Module<Tensor, Tensor> head, IReadOnlyList<(Tensor Pixels, Tensor Labels, int Count)> evalSet)
