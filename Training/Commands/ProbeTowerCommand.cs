@@ -54,16 +54,15 @@ public static class ProbeTowerCommand
         var preprocessor = new ImagePreprocessor(new ImagePreprocessConfig { ImageSize = spec.ImageSize });
         var sampler = new VariedSceneSampler(SceneStyle.Letters);
         var tokens = model.Config.NumVisualTokens;
-        long fusedDim;
-        using (no_grad())
-        using (var probe = model.FusedFeatures(zeros(1, 3, spec.ImageSize, spec.ImageSize))) fusedDim = probe.shape[2]; // DBFusion's concatenated width
+        var fusedDim = (1 + model.VisionTower.NumPrompts) * model.Config.Projector.MmHiddenSize; // DBFusion: V and each prompt's output
         torch.manual_seed(seed);
         using var head = nn.Linear(tokens * fusedDim, NumLetters);
         var parameters = model.VisionTower.parameters().Concat(head.parameters()).ToList();
         using var optimizer = optim.Adam(parameters, learningRate);
         var trainRandom = new Random(seed);
+        // Held-out images from their own streams, apart from the training stream (new Random(seed)).
         var evalSet = Enumerable.Range(0, (numEval + batchSize - 1) / batchSize)
-            .Select(_ => Batch(new Random(seed ^ 0x0E7A1 ^ _), preprocessor, sampler, batchSize, spec.ImageSize)).ToList();
+            .Select(batch => Batch(new Random(seed ^ 0x0E7A1 ^ (batch << 8)), preprocessor, sampler, batchSize, spec.ImageSize)).ToList();
         Console.WriteLine($"tower dims [{string.Join(",", spec.Dims)}] depths [{string.Join(",", spec.Depths)}] heads [{string.Join(",", spec.Heads)}] " +
             $"last stride {spec.LastStride}: {tokens} visual tokens of {fusedDim}, {parameters.Sum(p => p.numel())} trained parameters");
         Console.WriteLine($"at start: {Spread(model, evalSet[0].Pixels)}");
@@ -72,6 +71,8 @@ public static class ProbeTowerCommand
         {
             using var scope = NewDisposeScope();
             var (pixels, labels, _) = Batch(trainRandom, preprocessor, sampler, batchSize, spec.ImageSize);
+            using var disposePixels = pixels; // Batch detaches its tensors (the eval set outlives scopes); these die with the step
+            using var disposeLabels = labels;
             var logits = head.forward(model.FusedFeatures(pixels).flatten(1));                // [B, 26]
             var loss = nn.functional.binary_cross_entropy_with_logits(logits, labels);
             optimizer.zero_grad();
