@@ -14,8 +14,9 @@ var commands = new Dictionary<string, Func<CommandArguments, int>>(StringCompare
     ["eval"] = EvalCommand.Run,
     ["precompute-features"] = PrecomputeFeaturesCommand.Run,
     ["probe-tower"] = ProbeTowerCommand.Run,
+    ["pretrain-tower"] = PretrainTowerCommand.Run,
 };
-string[] usage = [MakeDatasetCommand.Usage, InitCommand.Usage, TrainCommand.Usage, EvalCommand.Usage, PrecomputeFeaturesCommand.Usage, ProbeTowerCommand.Usage];
+string[] usage = [MakeDatasetCommand.Usage, InitCommand.Usage, TrainCommand.Usage, EvalCommand.Usage, PrecomputeFeaturesCommand.Usage, ProbeTowerCommand.Usage, PretrainTowerCommand.Usage];
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {

@@ -31,6 +31,9 @@ dotnet build Training -c Release -v quiet -nologo
 rm -rf "$work" && mkdir -p "$work"
 timed make-dataset train make-dataset shapes "$work/data" --seed 1234 --train 16000 --eval 300 --size 160 --ood 300 --varied --word-scale 0.18
 timed init train init "$work/init" --corpus "$work/data/stage1_train.json,$work/data/stage2_train.json" --seed 0
+# The tower first learns to read lone capitals on its own (issue 18): a tower trained from scratch on captions read only
+# the words it was shown, as whole pictures; Florence-VL starts from a Florence-2 that already reads.
+timed pretrain-tower train pretrain-tower "$work/init" --out "$work/tower" --read davit --max-letters 1 --steps 1200 --eval 256
 timed stage1 stage Training/StageFiles/shapes-stage1.json "$work/stage1"
 timed stage2 stage Training/StageFiles/shapes-stage2.json "$work/stage2"
 timed stage3 stage Training/StageFiles/shapes-stage3.json "$work/stage3"

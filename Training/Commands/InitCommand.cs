@@ -6,7 +6,7 @@ namespace FlorenceVL.Training.Commands;
 /// <summary><c>init &lt;out&gt; --corpus a.json[,b.json] [--seed N]</c>: a random tiny Florence-VL checkpoint to train from.</summary>
 public static class InitCommand
 {
-    public const string Usage = "init <out> --corpus stage1_train.json[,stage2_train.json] [--seed N] [--image-size PX] [--decoder-layers N] [--last-stride 1|2] [--dims 32,48,64,96] [--depths 1,1,1,1] [--heads 2,3,4,6]";
+    public const string Usage = "init <out> --corpus stage1_train.json[,stage2_train.json] [--seed N] [--image-size PX] [--decoder-layers N] [--last-stride 1|2] [--dims 32,48,64,96] [--depths 1,1,1,1] [--heads 2,3,4,6] [--tower-init florence|fan-in]";
 
     public static int Run(CommandArguments args)
     {
@@ -40,6 +40,9 @@ public static class InitCommand
             if (list is { Length: not 4 }) throw new UsageException($"--{name} takes one value per DaViT stage (4).");
         if (dims is not null && heads is not null && dims.Zip(heads).Any(p => p.First % p.Second != 0))
             throw new UsageException("each --dims width must divide evenly into its --heads.");
-        return new TinyModelSpec(ImageSize: args.Int("image-size") ?? 160, DaViTDims: dims, DaViTHeads: heads, DaViTDepths: depths, LastStride: lastStride);
+        var towerInit = args.String("tower-init") ?? "florence";
+        if (towerInit is not ("florence" or "fan-in")) throw new UsageException("--tower-init must be florence or fan-in.");
+        return new TinyModelSpec(ImageSize: args.Int("image-size") ?? 160, DaViTDims: dims, DaViTHeads: heads, DaViTDepths: depths, LastStride: lastStride,
+            TowerFanInInit: towerInit == "fan-in");
     }
 }

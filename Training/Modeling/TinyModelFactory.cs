@@ -31,7 +31,7 @@ public static class TinyModelFactory
         var config = FlorenceVLConfig.FromModelDirectory(directory);
         torch.manual_seed(seed);
         using var model = new FlorenceVLModel(config, ModelPlacement.CpuFloat32);
-        WidthScaledInit.Apply(model, spec.NumLayers);
+        WidthScaledInit.Apply(model, spec.NumLayers, spec.TowerFanInInit);
         CheckpointWriter.WriteWeights(Path.Combine(directory, SafetensorsCheckpoint.SingleFileName), model.state_dict(), saveDType: null);
         return config;
     }

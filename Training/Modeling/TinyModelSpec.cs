@@ -24,7 +24,8 @@ public sealed record TinyModelSpec(
     int NumHeads = 6,
     int IntermediateSize = 512,
     int MaxPositions = 512,
-    int LastStride = 2)
+    int LastStride = 2,
+    bool TowerFanInInit = false)
 {
     public const int BartVocabSize = 51289;
 

@@ -28,7 +28,7 @@ public static class WidthScaledInit
     public const double ImagePositionStd = 0.5;
     public const double TokenEmbeddingStd = 1.0;
 
-    public static void Apply(nn.Module model, int numDecoderLayers)
+    public static void Apply(nn.Module model, int numDecoderLayers, bool towerFanIn = false)
     {
         using var noGrad = no_grad();
         var residualScale = 1.0 / Math.Sqrt(2.0 * numDecoderLayers);
@@ -39,14 +39,19 @@ public static class WidthScaledInit
                 if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
                 continue;
             }
-            nn.init.normal_(parameter, 0.0, Std(name, parameter, residualScale));
+            nn.init.normal_(parameter, 0.0, Std(name, parameter, residualScale, towerFanIn));
         }
     }
 
-    internal static double Std(string name, Tensor parameter, double residualScale)
+    internal static double Std(string name, Tensor parameter, double residualScale, bool towerFanIn = false)
     {
         if (name.StartsWith("vision_tower.", StringComparison.Ordinal))
-            return name.Contains(".image_pos_embed.", StringComparison.Ordinal) ? ImagePositionStd : TowerStd;
+        {
+            if (name.Contains(".image_pos_embed.", StringComparison.Ordinal)) return ImagePositionStd;
+            if (!towerFanIn || name.EndsWith("shared.weight", StringComparison.Ordinal) || name.Contains("embed_positions", StringComparison.Ordinal)) return TowerStd;
+            // image_projection is stored [in, out] (a matmul operand), not a Linear's [out, in].
+            return 1.0 / Math.Sqrt(name.EndsWith("image_projection", StringComparison.Ordinal) ? parameter.shape[0] : FanIn(parameter));
+        }
         if (name.EndsWith("embed_tokens.weight", StringComparison.Ordinal)) return TokenEmbeddingStd;
         var std = 1.0 / Math.Sqrt(FanIn(parameter));
         var isResidualOutput = name.EndsWith("o_proj.weight", StringComparison.Ordinal) || name.EndsWith("down_proj.weight", StringComparison.Ordinal);
