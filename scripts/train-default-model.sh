@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces models/florence-vl-shapes from nothing: the shapes dataset, a random tiny Florence-VL (width-scaled
-# initialisation of the LLM), stage 1 (captions, the whole model end to end, vision tower included, as the paper does),
+# initialisation of the LLM), pretrain-tower (the tower alone learns to name lone capitals), stage 1 (captions, the whole model end to end, vision tower included, as the paper does),
 # stage 2 (each image's questions and caption in one conversation; projector + LLM on the frozen tower's cached
 # features), stage 3 (the same data with the tower training too, at a low rate, for the written word), stage 4 (stage 3
 # continued on the same conversations, half of which now also ask for the shapes as JSON; tower frozen), the eval gate,

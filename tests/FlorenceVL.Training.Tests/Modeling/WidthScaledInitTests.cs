@@ -28,6 +28,25 @@ public sealed class WidthScaledInitTests(MicroSetup setup) : IClassFixture<Micro
         Assert.Equal(0f, parameters["mm_projector.layers.0.bias"].abs().max().item<float>());
     }
 
+    [Fact]
+    public void Tower_fan_in_scales_the_towers_matrices_by_their_inputs_and_keeps_its_position_table_and_embeddings()
+    {
+        using var data = new TempDirectory();
+        var spec = MicroSetup.Spec with { TowerFanInInit = true };
+        TinyModelFactory.Create(data.Path, spec, ["A B C"], seed: 5, maxMerges: 10);
+        using var model = LoadedModel.Load(data.Path, ModelPlacement.CpuFloat32).Model;
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        double Std(string name) => parameters[name].std().item<float>();
+
+        AssertNear(1 / Math.Sqrt(3 * 7 * 7), Std("vision_tower.davit.convs.0.proj.weight"));                 // [C, 3, 7, 7]
+        AssertNear(1 / Math.Sqrt(9), Std("vision_tower.davit.blocks.0.0.spatial_block.conv1.fn.dw.weight"));   // depthwise [C, 1, 3, 3]
+        AssertNear(1 / Math.Sqrt(spec.EncoderDim), Std("vision_tower.encoder.layers.0.fc1.weight"));
+        var projection = parameters["vision_tower.image_projection"];                                          // [in, out]
+        AssertNear(1 / Math.Sqrt(projection.shape[0]), Std("vision_tower.image_projection"));
+        AssertNear(WidthScaledInit.ImagePositionStd, Std("vision_tower.image_pos_embed.row_embeddings.weight"));
+        AssertNear(WidthScaledInit.TowerStd, Std("vision_tower.shared.weight"));
+    }
+
     private static void AssertNear(double expected, double actual) =>
         Assert.InRange(actual, expected * 0.8, expected * 1.2);
 }

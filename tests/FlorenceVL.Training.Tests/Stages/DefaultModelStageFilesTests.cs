@@ -16,11 +16,14 @@ public class DefaultModelStageFilesTests
     private static string Work(params string[] parts) => Repository.Path(["artifacts", "shapes", .. parts]);
 
     [Fact]
-    public void The_four_stages_chain_from_init_to_the_model_the_script_copies()
+    public void The_four_stages_chain_from_the_pretrained_tower_to_the_model_the_script_copies()
     {
         var (stage1, stage2, stage3, stage4) = (Stage(1), Stage(2), Stage(3), Stage(4));
+        var script = File.ReadAllText(Repository.Path("scripts", "train-default-model.sh"));
 
-        Assert.Equal(Work("init"), stage1.ModelDirectory);
+        // init, then pretrain-tower writes the model stage 1 starts from.
+        Assert.Contains("train pretrain-tower \"$work/init\" --out \"$work/tower\"", script);
+        Assert.Equal(Work("tower"), stage1.ModelDirectory);
         Assert.Equal(Path.Combine(stage1.Output.Directory, "final"), stage2.ModelDirectory);
         Assert.Equal(Path.Combine(stage2.Output.Directory, "final"), stage3.ModelDirectory);
         Assert.Equal(Path.Combine(stage3.Output.Directory, "final"), stage4.ModelDirectory);
@@ -29,7 +32,6 @@ public class DefaultModelStageFilesTests
         Assert.All(new[] { stage2, stage3, stage4 }, s => Assert.Equal(Work("data", "stage2_train.json"), s.Train.JsonPath));
         Assert.All(new[] { stage1, stage2, stage3, stage4 }, s => Assert.Equal(Work("data", "images"), s.Train.ImageFolder));
         // The script evaluates and copies the last stage's final checkpoint.
-        var script = File.ReadAllText(Repository.Path("scripts", "train-default-model.sh"));
         Assert.Contains("train eval \"$work/stage4/final\"", script);
         Assert.Contains("cp \"$work/stage4/final/model.safetensors\"", script);
     }
