@@ -14,13 +14,13 @@ namespace FlorenceVL.Training.Commands;
 /// </summary>
 public static class PretrainTowerCommand
 {
-    public const string Usage = "pretrain-tower <model> --out <folder> [--steps N] [--batch N] [--lr F] [--weight-decay F] [--read fused|davit] [--max-letters 1-3] [--eval N] [--seed N]";
+    public const string Usage = "pretrain-tower <model> --out <folder> [--steps N] [--batch N] [--lr F] [--weight-decay F] [--read davit|fused] [--max-letters 1-3] [--eval N] [--seed N]";
 
     public static int Run(CommandArguments args)
     {
         var source = args.Required(0, "the model folder to start from");
         var output = args.String("out") ?? throw new UsageException("pretrain-tower needs --out <folder>.");
-        var settings = Settings(args, readOptions: ["fused", "davit"]);
+        var settings = Settings(args, readOptions: ["davit", "fused"]);
         args.RejectUnknownOptions();
         using var model = LoadedModel.Load(source, ModelPlacement.CpuFloat32).Model;
         var tower = model.Config.Vision.DaViT;
@@ -39,7 +39,7 @@ public static class PretrainTowerCommand
             BatchSize: args.Int("batch") ?? defaults.BatchSize,
             LearningRate: args.Double("lr") ?? defaults.LearningRate,
             WeightDecay: args.Double("weight-decay") ?? defaults.WeightDecay,
-            Read: readOptions.Count > 1 ? args.String("read") ?? defaults.Read : defaults.Read,
+            Read: args.String("read") ?? defaults.Read,
             MaxLetters: args.Int("max-letters") ?? defaults.MaxLetters,
             NumEval: args.Int("eval") ?? defaults.NumEval,
             Seed: args.Int("seed") ?? defaults.Seed);

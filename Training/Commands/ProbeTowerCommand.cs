@@ -14,12 +14,12 @@ namespace FlorenceVL.Training.Commands;
 public static class ProbeTowerCommand
 {
     public const string Usage = "probe-tower [--dims 32,48,64,96] [--depths 1,1,1,1] [--heads 2,3,4,6] [--last-stride 1|2] [--image-size PX] [--tower-init florence|fan-in] " +
-        "[--read fused|davit|cnn] [--max-letters 1-3] [--steps N] [--batch N] [--lr F] [--weight-decay F] [--eval N] [--seed N]";
+        "[--read davit|fused|cnn] [--max-letters 1-3] [--steps N] [--batch N] [--lr F] [--weight-decay F] [--eval N] [--seed N]";
 
     public static int Run(CommandArguments args)
     {
         var spec = InitCommand.TowerSpec(args);
-        var settings = PretrainTowerCommand.Settings(args, readOptions: ["fused", "davit", "cnn"]);
+        var settings = PretrainTowerCommand.Settings(args, readOptions: ["davit", "fused", "cnn"]);
         args.RejectUnknownOptions();
         var directory = Directory.CreateTempSubdirectory("probe-tower-").FullName;
         try

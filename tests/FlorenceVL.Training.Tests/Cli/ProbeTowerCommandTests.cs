@@ -13,7 +13,7 @@ public class ProbeTowerCommandTests
     public void Trains_the_tower_it_is_given_and_scores_held_out_letters(string lastStride, int expectedTokens)
     {
         var (exitCode, stdout, stderr) = TrainingHost.Run(["probe-tower", "--image-size", "96", "--dims", "16,24,32,48", "--heads", "1,2,2,3",
-            "--depths", "1,1,2,1", "--last-stride", lastStride, "--steps", "2", "--batch", "2", "--eval", "4"]);
+            "--depths", "1,1,2,1", "--last-stride", lastStride, "--read", "fused", "--max-letters", "3", "--steps", "2", "--batch", "2", "--eval", "4"]);
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains($"tower dims [16,24,32,48] depths [1,1,2,1] heads [1,2,2,3] last stride {lastStride}, {expectedTokens} visual tokens, reading from fused", stdout);
@@ -28,11 +28,15 @@ public class ProbeTowerCommandTests
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains("reading from cnn", stdout);
+        // Without --read the probe reads DaViT's output, the setting that learns.
+        var (defaultCode, defaultOut, defaultErr) = TrainingHost.Run(["probe-tower", "--image-size", "96", "--steps", "1", "--batch", "2", "--eval", "2"]);
+        Assert.True(defaultCode == 0, defaultOut + defaultErr);
+        Assert.Contains("reading from davit", defaultOut);
         Assert.Matches(@"step 2: loss \d+\.\d{3}, held out", stdout);
     }
 
     [Theory]
-    [InlineData("--read", "pixels", "--read must be fused, davit, cnn")]
+    [InlineData("--read", "pixels", "--read must be davit, fused, cnn")]
     [InlineData("--max-letters", "4", "--max-letters must be 1, 2 or 3")]
     [InlineData("--tower-init", "xavier", "--tower-init must be florence or fan-in")]
     public void Rejects_unknown_choices_with_usage(string option, string value, string message)
